@@ -1,0 +1,223 @@
+"""The `newsaudit` command: a thin layer over the Python API.
+
+Each command reads its options, calls one library function, and turns library errors into a one-line
+message and an exit code: 0 all good, 1 some article failed, 2 the command itself could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from newsaudit._version import __version__
+from newsaudit.errors import NewsauditError
+
+app = typer.Typer(
+    name="newsaudit",
+    help="Audit news articles: what they claim, on whose word, how hedged, copied from where.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score newsaudit against public benchmarks; each command prints one JSON object.")
+app.add_typer(eval_app, name="eval")
+
+stderr = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class InputFormat(StrEnum):
+    html = "html"
+    text = "text"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    warc = "warc"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Audit news articles: what they claim, on whose word, how hedged, copied from where."""
+
+
+@app.command()
+def audit(
+    inputs: Annotated[list[str], typer.Argument(help="Files or directories to audit, or - for standard input.")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    input_format: Annotated[
+        InputFormat | None, typer.Option("--input-format", help="Input format (default: from name and content).")
+    ] = None,
+    text_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article text.")] = None,
+    title_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the title.")] = None,
+    url_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article id.")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to load (default: the bundled one).")] = None,
+    max_bytes: Annotated[int | None, typer.Option(help="Largest document read, in bytes (default 10 MB).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for many articles; 0 = one per core.")] = None,
+    keep_chrome: Annotated[bool, typer.Option("--keep-chrome", help="Do not cut site chrome from the text.")] = False,
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Audit articles from HTML, text, JSONL/CSV corpora, WARC files, directories or stdin.
+
+    Examples:
+
+      newsaudit audit examples/
+
+      newsaudit audit page.html --format json -o audit.json
+
+      cat corpus.jsonl | newsaudit audit - --format jsonl --text-field content --title-field title
+    """
+    from newsaudit.pipeline import Auditor
+    from newsaudit.readers import FieldMap, read
+    from newsaudit.settings import Settings
+
+    try:
+        settings = Settings.load(
+            config,
+            model=model,
+            max_bytes=max_bytes,
+            workers=workers,
+            remove_chrome=False if keep_chrome else None,
+        )
+        auditor = Auditor(settings)
+        fields = FieldMap(text=text_field, title=title_field, url=url_field, id=id_field)
+        documents = read(
+            inputs,
+            format=input_format.value if input_format else None,
+            fields=fields,
+            max_bytes=settings.max_bytes,
+        )
+        with ExitStack() as stack:
+            out: TextIO = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+            failed = _write_audits(auditor, documents, format, out, quiet=quiet)
+    except (NewsauditError, FileNotFoundError) as error:
+        _fail(error)
+    if failed:
+        stderr.print(Text(f"{failed} article(s) could not be audited; see their errors.", style="yellow"))
+        raise typer.Exit(1)
+
+
+def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, *, quiet: bool) -> int:
+    """Write every audit as it comes; return how many failed."""
+    from newsaudit.render.terminal import render
+
+    to_stdout = out is sys.stdout
+    file_console = None if to_stdout else Console(file=out, width=120, no_color=True)
+    json_writer = _JsonWriter(out)
+    failed = count = 0
+    columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
+    with Progress(*columns, _RateColumn(), TimeElapsedColumn(), console=stderr, transient=True, disable=quiet) as bar:
+        # Hidden until a second article arrives: a single article needs no progress bar.
+        task = bar.add_task("audit", total=None, visible=False)
+        for result in auditor.audit_many(documents):
+            count += 1
+            failed += result.failed
+            if format is OutputFormat.text:
+                (Console() if to_stdout else file_console).print(render(result))
+            elif format is OutputFormat.jsonl:
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                json_writer.write(result.to_dict())
+            bar.update(task, advance=1, visible=count > 1)
+    if format is OutputFormat.json:
+        json_writer.close()
+    if count == 0:
+        stderr.print(Text("no articles found in the input", style="yellow"))
+    return failed
+
+
+class _JsonWriter:
+    """One audit becomes one JSON object; several become an array, written as they come."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+        self.first: dict | None = None
+
+    def write(self, data: dict) -> None:
+        if self.count == 0:
+            self.first = data
+        else:
+            if self.count == 1:
+                self.out.write("[\n" + self._dumps(self.first))
+            self.out.write(",\n" + self._dumps(data))
+        self.count += 1
+
+    def close(self) -> None:
+        if self.count == 0:
+            self.out.write("[]\n")
+        elif self.count == 1:
+            self.out.write(self._dumps(self.first) + "\n")
+        else:
+            self.out.write("\n]\n")
+
+    @staticmethod
+    def _dumps(data: dict | None) -> str:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} articles/s" if speed else "", style="progress.data.speed")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    html_dir: Annotated[Path, typer.Argument(help="Folder of <id>.html(.gz) pages.", exists=True, file_okay=False)],
+    ground_truth: Annotated[Path, typer.Argument(help="ground-truth.json: {id: {articleBody, url}}.", exists=True)],
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Also score plain trafilatura in the same run.")
+    ] = False,
+) -> None:
+    """Main-text extraction F1 over 4-token shingles (the article-extraction benchmark's metric).
+
+    Example: newsaudit eval extraction ../shared/data/article_extraction_benchmark/html
+    ../shared/data/article_extraction_benchmark/ground-truth.json
+    """
+    from newsaudit.evaluation.extraction import evaluate, trafilatura_extractor
+
+    try:
+        result = evaluate(html_dir, ground_truth)
+        if compare:
+            result["trafilatura"] = evaluate(html_dir, ground_truth, trafilatura_extractor)
+    except (OSError, ValueError, KeyError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
+def _fail(error: BaseException) -> None:
+    message = str(error) if not isinstance(error, KeyError) else f"missing key {error}"
+    stderr.print(Text("Error: ", style="bold red") + Text(message))
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,146 @@
+"""The data model: an `Article` goes in, an `Audit` comes out.
+
+Every finding points back into `Article.text` by character offsets (`Span`), so a person (or a test) can
+always check what a finding refers to. The types are frozen dataclasses: stages build new findings, they
+never mutate the article. `Audit.to_dict()` gives the JSON contract published in
+`newsaudit/schema/audit.schema.json`; bump `SCHEMA_VERSION` whenever that shape changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1.0.0"
+
+#: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
+ChromeKind = Literal[
+    "badge",
+    "comment_box",
+    "related_link",
+    "share_bar",
+    "newsletter",
+    "byline",
+    "footer",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range `[start, end)` in `Article.text`; `text` is kept for convenience."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span of `text[start:end]`, checked so that no finding can point outside its article."""
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"span [{start}, {end}) lies outside a text of {len(text)} characters")
+        return cls(start, end, text[start:end])
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedChrome:
+    """A piece of site chrome cut out of the text; `at` is where it stood in the cleaned `Article.text`."""
+
+    kind: str
+    text: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The article as read: metadata plus the cleaned body text all spans point into."""
+
+    id: str
+    text: str
+    url: str | None = None
+    domain: str | None = None
+    site_name: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    paragraphs: tuple[Span, ...] = ()
+    removed: tuple[RemovedChrome, ...] = ()
+    #: Where the article came from: a path, `path:line`, a WARC record offset, `<stdin>`.
+    source: str | None = None
+    #: The input format the reader saw (`html`, `text`, `jsonl`, `csv`, `warc`).
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditError:
+    """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
+
+    stage: str
+    code: str
+    message: str
+    severity: Severity = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """Everything newsaudit found about one article.
+
+    The lists that later stages fill (claims, attributions, hedges, denials, reuse, signals) hold plain
+    dicts until those stages define their own types; their keys are fixed by the JSON Schema.
+    """
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    claims: tuple[dict[str, Any], ...] = ()
+    attributions: tuple[dict[str, Any], ...] = ()
+    hedges: tuple[dict[str, Any], ...] = ()
+    denials: tuple[dict[str, Any], ...] = ()
+    stance: dict[str, Any] | None = None
+    reuse: tuple[dict[str, Any], ...] = ()
+    signals: tuple[dict[str, Any], ...] = ()
+    credibility: dict[str, Any] | None = None
+    errors: tuple[AuditError, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def failed(self) -> bool:
+        """True when any error (not a mere warning) was recorded for this article."""
+        return any(error.severity == "error" for error in self.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: plain dicts, lists and scalars, `schema_version` first."""
+        data = _plain(self)
+        return {"schema_version": data.pop("schema_version"), **data}
+
+
+def _plain(value: Any) -> Any:
+    # dataclasses.asdict would deep-copy every dict; this walk is cheaper and turns tuples into lists.
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,157 @@
+"""The NLP layer: one spaCy pipeline per process, a language guess, and parsing that scales to long texts.
+
+torch is kept out on purpose. thinc imports torch at start-up whenever it is installed, which doubles
+start time and memory for pipelines that never use it (every CNN pipeline such as `en_core_web_sm`). So
+unless the pipeline is a transformer one, spaCy is imported with torch hidden.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsaudit.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+PARAGRAPH_BREAKS = "newsaudit_paragraph_breaks"
+#: Texts longer than this are parsed in paragraph-aligned chunks and joined, so a huge article neither
+#: trips spaCy's max_length nor needs gigabytes for one parse.
+CHUNK_CHARS = 100_000
+
+
+def import_spacy(allow_torch: bool = False):
+    """Import spaCy; without `allow_torch`, thinc is made to see no torch (see the module docstring)."""
+    if "spacy" in sys.modules or allow_torch or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
+@cache
+def load_pipeline(name: str) -> Language:
+    """Load a spaCy pipeline once per process, with sentence starts forced at paragraph breaks."""
+    is_transformer = name.endswith("_trf") or "trf" in Path(name).name
+    spacy = import_spacy(allow_torch=is_transformer)
+    if not Path(name).exists() and importlib.util.find_spec(name) is None:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {name!r} is not installed; install it (e.g. `pip install {name.replace('_', '-')}`) "
+            "or choose another with --model / NEWSAUDIT_MODEL"
+        )
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as error:
+        raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}: {error}") from None
+    _add_paragraph_breaks(nlp)
+    nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
+    return nlp
+
+
+@cache
+def load_sentencizer() -> Language:
+    """A language-neutral sentence splitter for texts the main pipeline does not speak."""
+    spacy = import_spacy()
+    nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = CHUNK_CHARS * 2
+    return nlp
+
+
+def _add_paragraph_breaks(nlp: Language) -> None:
+    from spacy.language import Language
+
+    if PARAGRAPH_BREAKS not in Language.factories:
+        Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
+    if PARAGRAPH_BREAKS in nlp.pipe_names:
+        return
+    before = next((name for name in ("parser", "senter", "sentencizer") if name in nlp.pipe_names), None)
+    if before is not None:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before=before)
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph always starts a sentence; the parser keeps boundaries set before it runs."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    """`nlp.pipe` over `texts`, parsing any text over `CHUNK_CHARS` in chunks cut at paragraph breaks.
+
+    Each chunk keeps its trailing separator, so the joined `Doc` has exactly the original text and every
+    character offset stays valid.
+    """
+    from spacy.tokens import Doc
+
+    texts = list(texts)
+    chunks: list[str] = []
+    owners: list[int] = []
+    for index, text in enumerate(texts):
+        for chunk in split_for_parsing(text):
+            chunks.append(chunk)
+            owners.append(index)
+    pending: list[Doc] = []
+    current = 0
+    for owner, doc in zip(owners, nlp.pipe(chunks, batch_size=batch_size), strict=True):
+        if owner != current:
+            yield _join(pending, Doc)
+            pending, current = [], owner
+        pending.append(doc)
+    if pending:
+        yield _join(pending, Doc)
+
+
+def split_for_parsing(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    chunks, start = [], 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + limit // 2, end)
+            if cut == -1:
+                cut = text.rfind(" ", start + limit // 2, end)
+            end = cut + 1 if cut != -1 else end
+        chunks.append(text[start:end])
+        start = end
+    return chunks
+
+
+def _join(docs: list[Doc], doc_type: type[Doc]) -> Doc:
+    return docs[0] if len(docs) == 1 else doc_type.from_docs(docs, ensure_whitespace=False)
+
+
+class LanguageGuesser:
+    """py3langid over the start of the text; None when the text is too short or the guess too unsure."""
+
+    def __init__(self, min_chars: int = 80, min_probability: float = 0.9, sample_chars: int = 2000) -> None:
+        self.min_chars = min_chars
+        self.min_probability = min_probability
+        self.sample_chars = sample_chars
+        self._identifier = None
+
+    def __call__(self, text: str) -> str | None:
+        if len(text) < self.min_chars:
+            return None
+        if self._identifier is None:
+            from py3langid import langid
+
+            self._identifier = langid.LanguageIdentifier.from_modelpath(
+                langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
+            )
+        language, probability = self._identifier.classify(text[: self.sample_chars])
+        return language if probability >= self.min_probability else None
