@@ -64,7 +64,7 @@ class ChromeRules:
     @classmethod
     @cache
     def default(cls) -> ChromeRules:
-        text = resources.files("newsaudit.lexicons").joinpath("chrome.toml").read_text(encoding="utf-8")
+        text = resources.files("newsaudit").joinpath("lexicons/chrome.toml").read_text(encoding="utf-8")
         return cls.from_toml(text)
 
 

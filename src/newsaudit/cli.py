@@ -120,7 +120,9 @@ def audit(
     except (NewsauditError, FileNotFoundError) as error:
         _fail(error)
     if failed:
-        stderr.print(Text(f"{failed} article(s) could not be audited; see their errors.", style="yellow"))
+        stderr.print(
+            Text(f"{failed} article(s) could not be audited; see their errors.", style="yellow"), soft_wrap=True
+        )
         raise typer.Exit(1)
 
 
@@ -133,7 +135,10 @@ def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, *, quie
     json_writer = _JsonWriter(out)
     failed = count = 0
     columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
-    with Progress(*columns, _RateColumn(), TimeElapsedColumn(), console=stderr, transient=True, disable=quiet) as bar:
+    show_bar = not quiet and stderr.is_terminal
+    with Progress(
+        *columns, _RateColumn(), TimeElapsedColumn(), console=stderr, transient=True, disable=not show_bar
+    ) as bar:
         # Hidden until a second article arrives: a single article needs no progress bar.
         task = bar.add_task("audit", total=None, visible=False)
         for result in auditor.audit_many(documents):
@@ -215,7 +220,7 @@ def eval_extraction(
 
 def _fail(error: BaseException) -> None:
     message = str(error) if not isinstance(error, KeyError) else f"missing key {error}"
-    stderr.print(Text("Error: ", style="bold red") + Text(message))
+    stderr.print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# Trafilatura's fallbacks return a page's menu ("Home") when there is no article: fewer words than this from
+# an HTML page are not an article body.
+_MIN_HTML_WORDS = 5
 # A title or subtitle reads like a headline: short, and not a sentence that ends with a full stop.
 _MAX_HEADLINE_CHARS = 250
 
@@ -67,7 +70,7 @@ def _from_html(raw: RawDocument, *, remove_chrome: bool, min_text_chars: int) ->
     except (ValueError, TypeError, RecursionError) as error:  # trafilatura's lxml can choke on broken trees
         log.info("extraction failed for %s: %s", raw.source, error)
         extracted = None
-    if extracted is None or not extracted["text"].strip():
+    if extracted is None or len(extracted["text"].split()) < _MIN_HTML_WORDS:
         raise NoArticleError("no article body found in the HTML")
     paragraphs = [line.strip() for line in extracted["text"].split("\n") if line.strip()]
     comments = [line.strip() for line in extracted["comments"].split("\n") if line.strip()]

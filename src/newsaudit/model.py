@@ -9,7 +9,10 @@ never mutate the article. `Audit.to_dict()` gives the JSON contract published in
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1.0.0"
@@ -144,3 +147,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+@cache
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of `Audit.to_dict()` (`newsaudit/schema/audit.schema.json`)."""
+    return json.loads(resources.files("newsaudit").joinpath("schema/audit.schema.json").read_text(encoding="utf-8"))

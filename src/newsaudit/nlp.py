@@ -41,8 +41,12 @@ def import_spacy(allow_torch: bool = False):
 
 
 @cache
-def load_pipeline(name: str) -> Language:
-    """Load a spaCy pipeline once per process, with sentence starts forced at paragraph breaks."""
+def load_pipeline(name: str, lemmatize: bool = False) -> Language:
+    """Load a spaCy pipeline once per process, with sentence starts forced at paragraph breaks.
+
+    Unless `lemmatize`, the lemmatizer is kept but not run over every token: it costs about 7% of the parse
+    and the stages need lemmas of a few tokens only, which `lemma()` computes on demand.
+    """
     is_transformer = name.endswith("_trf") or "trf" in Path(name).name
     spacy = import_spacy(allow_torch=is_transformer)
     if not Path(name).exists() and importlib.util.find_spec(name) is None:
@@ -55,6 +59,10 @@ def load_pipeline(name: str) -> Language:
     except (OSError, ImportError, ValueError) as error:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}: {error}") from None
     _add_paragraph_breaks(nlp)
+    if "lemmatizer" in nlp.pipe_names:
+        _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
+        if not lemmatize:
+            nlp.disable_pipe("lemmatizer")
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
     return nlp
 
@@ -67,6 +75,23 @@ def load_sentencizer() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
+
+
+_LEMMATIZERS: dict[int, object] = {}
+
+
+def lemma(token) -> str:
+    """The lemma of one token, from the pipeline's own lemmatizer, computed only when asked for."""
+    if token.lemma_:
+        return token.lemma_
+    lemmatizer = _LEMMATIZERS.get(id(token.vocab))
+    if lemmatizer is None:
+        return token.lower_
+    if getattr(lemmatizer, "mode", "") == "rule":
+        forms = lemmatizer.rule_lemmatize(token)
+    else:
+        forms = lemmatizer.lookup_lemmatize(token)
+    return forms[0] if forms else token.lower_
 
 
 def _add_paragraph_breaks(nlp: Language) -> None:
@@ -89,7 +114,7 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16, chunk_chars: int = CHUNK_CHARS) -> Iterator[Doc]:
     """`nlp.pipe` over `texts`, parsing any text over `CHUNK_CHARS` in chunks cut at paragraph breaks.
 
     Each chunk keeps its trailing separator, so the joined `Doc` has exactly the original text and every
@@ -101,7 +126,7 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator
     chunks: list[str] = []
     owners: list[int] = []
     for index, text in enumerate(texts):
-        for chunk in split_for_parsing(text):
+        for chunk in split_for_parsing(text, chunk_chars):
             chunks.append(chunk)
             owners.append(index)
     pending: list[Doc] = []

@@ -48,7 +48,7 @@ class Auditor:
     @property
     def nlp(self):
         """The spaCy pipeline, loaded on first use and shared by every Auditor in the process."""
-        return load_pipeline(self.settings.model)
+        return load_pipeline(self.settings.model, self.settings.lemmatize)
 
     # -- one article -------------------------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ class Settings:
     model: str = DEFAULT_MODEL
     #: Largest single document (an HTML or text file, one corpus record) read, in bytes.
     max_bytes: int = 10_000_000
+    #: Run spaCy's lemmatizer over every token (off: stages look lemmas up lazily with `newsaudit.nlp.lemma`).
+    lemmatize: bool = False
     #: Worker processes for batches; 0 means one per CPU core.
     workers: int = 0
     #: Articles handed to spaCy's `pipe` at once.

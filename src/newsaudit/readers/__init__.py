@@ -29,7 +29,6 @@ _EXTENSIONS = {
     ".shtml": "html",
     ".txt": "text",
     ".text": "text",
-    ".md": "text",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",

@@ -51,10 +51,8 @@ def decode(data: bytes, *, declared: str | None = None, max_bytes: int | None = 
             if codec and (text := _try_codec(data, codec)) is not None:
                 break
     if text is None:
-        match = charset_normalizer.from_bytes(data[:1_000_000]).best()
-        if match is None or match.chaos > 0.3:
-            raise BinaryInputError("the input is binary data or in an unknown encoding")
-        text = _try_codec(data, match.encoding) or data.decode(match.encoding, errors="replace")
+        encoding = _detect_encoding(data[:1_000_000])
+        text = _try_codec(data, encoding) or data.decode(encoding, errors="replace")
     if not text.strip():
         raise EmptyInputError("the input holds only white space")
     sample = text[:65536]
@@ -74,6 +72,19 @@ def format_size(n_bytes: int) -> str:
         if n_bytes >= scale:
             return f"{n_bytes / scale:.1f} {unit}"
     return f"{n_bytes} bytes"
+
+
+def _detect_encoding(data: bytes) -> str:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches or matches[0].chaos > 0.3:
+        raise BinaryInputError("the input is binary data or in an unknown encoding")
+    best = matches[0]
+    # Single-byte Latin texts fit several code pages equally well (French in cp1257 looks as "clean" as in
+    # cp1252). Like browsers, prefer Windows-1252, the web's de-facto default, when it fits about as well.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.02:
+            return "cp1252"
+    return best.encoding
 
 
 def _decode_with_bom(data: bytes) -> str | None:

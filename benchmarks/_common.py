@@ -1,0 +1,38 @@
+"""Shared helpers for the benchmarks: where the datasets are, peak memory, and printing a result line.
+
+Datasets come from `../shared/data` beside the repository, or from $NEWSAUDIT_DATA / --data. When they are
+absent a benchmark says so and exits 0: benchmarks measure, they never gate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def data_dir(override: str | None = None) -> Path:
+    return Path(override or os.environ.get("NEWSAUDIT_DATA") or REPO.parent / "shared" / "data")
+
+
+def require(path: Path) -> Path:
+    """Return `path`, or exit cleanly (status 0) when the dataset is not on this machine."""
+    if not path.exists():
+        print(f"skipped: {path} not found (set NEWSAUDIT_DATA or --data to the shared datasets)")
+        sys.exit(0)
+    return path
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest child (worker processes), in MB."""
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"peak_rss_mb": round(self_kb / 1024, 1), "peak_child_rss_mb": round(children_kb / 1024, 1)}
+
+
+def emit(result: dict) -> None:
+    print(json.dumps(result), flush=True)

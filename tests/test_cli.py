@@ -1,0 +1,149 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from newsaudit import __version__
+from newsaudit.cli import app
+
+from .conftest import EXAMPLES, SCRAPED_STORY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def story(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(SCRAPED_STORY, encoding="utf-8")
+    return path
+
+
+def test_cli_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"newsaudit {__version__}"
+
+
+def test_cli_audit_json_of_one_file(story):
+    result = runner.invoke(app, ["audit", str(story), "--format", "json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["article"]["title"].startswith("Harbor Officials")
+    assert [piece["kind"] for piece in data["article"]["removed"]] == [
+        "badge",
+        "related_link",
+        "share_bar",
+        "comment_box",
+    ]
+    assert "Leave a Reply" not in data["article"]["text"]
+
+
+def test_cli_audit_text_report_shows_title_and_chrome(story):
+    result = runner.invoke(app, ["audit", str(story), "--workers", "1"])
+    assert result.exit_code == 0
+    assert "Harbor Officials Deny" in result.stdout and "Removed site chrome" in result.stdout
+    assert "related_link" in result.stdout
+
+
+def test_cli_article_text_cannot_inject_terminal_markup(tmp_path):
+    path = tmp_path / "markup.txt"
+    path.write_text("[bold red]Injected[/bold red] fictional headline\n\nA [link=https://evil.test]body[/link] text.")
+    result = runner.invoke(app, ["audit", str(path), "--workers", "1"])
+    assert result.exit_code == 0 and "[bold red]Injected[/bold red]" in result.stdout
+
+
+def test_cli_audit_directory_as_jsonl_to_a_file(tmp_path):
+    out = tmp_path / "audits.jsonl"
+    result = runner.invoke(app, ["audit", str(EXAMPLES), "--format", "jsonl", "-o", str(out), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 8 and all(not row["errors"] or row["errors"][0]["severity"] == "warning" for row in rows)
+
+
+def test_cli_several_articles_as_json_make_an_array(tmp_path):
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "corpus.jsonl"), "--format", "json", "-q"])
+    assert result.exit_code == 0
+    assert [item["article"]["id"] for item in json.loads(result.stdout)] == ["fic-001", "fic-002", "fic-003"]
+
+
+def test_cli_stdin_with_field_mapping():
+    lines = "\n".join(
+        json.dumps(
+            {
+                "key": f"k{i}",
+                "headline": f"Fictional H{i}",
+                "story": "The fictional mill in Grainford reopened on Monday.",
+            }
+        )
+        for i in range(2)
+    )
+    result = runner.invoke(
+        app,
+        ["audit", "-", "--format", "jsonl", "--text-field", "story", "--title-field", "headline", "--id-field", "key"],
+        input=lines + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["article"]["id"], row["article"]["title"]) for row in rows] == [
+        ("k0", "Fictional H0"),
+        ("k1", "Fictional H1"),
+    ]
+
+
+def test_cli_bad_records_are_reported_and_set_the_exit_code(tmp_path, story):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.html").write_bytes(bytes(range(256)) * 20)
+    result = runner.invoke(app, ["audit", str(tmp_path), "--format", "jsonl", "--workers", "1"])
+    assert result.exit_code == 1
+    rows = {row["article"]["source"].split("/")[-1]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["empty.txt"]["errors"][0]["code"] == "empty_input"
+    assert rows["junk.html"]["errors"][0]["code"] == "binary_input"
+    assert rows["story.txt"]["errors"] == []
+    assert "2 article(s) could not be audited" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_size_limit_message(story):
+    result = runner.invoke(app, ["audit", str(story), "--format", "json", "--max-bytes", "100"])
+    assert result.exit_code == 1
+    assert "over the 100 bytes limit" in json.loads(result.stdout)["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["audit", "/no/such/file.txt"], "no such file or directory"),
+        (["audit", "x", "--max-bytes", "0"], "max_bytes must be"),
+        (["audit", "x", "--model", "xx_missing_pipeline"], "not installed"),
+    ],
+)
+def test_cli_usage_errors_are_one_line_and_exit_2(story, arguments, message):
+    arguments = [str(story) if a == "x" else a for a in arguments]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and message in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_eval_extraction_prints_the_contract(tmp_path):
+    html_dir = tmp_path / "html"
+    html_dir.mkdir()
+    body = " ".join(f"Sentence {j} about the fictional lantern parade in Westbury on Saturday." for j in range(10))
+    (html_dir / "p1.html").write_text(f"<html><body><article><p>{body}</p></article></body></html>")
+    (tmp_path / "gt.json").write_text(json.dumps({"p1": {"articleBody": body, "url": ""}}))
+    result = runner.invoke(app, ["eval", "extraction", str(html_dir), str(tmp_path / "gt.json"), "--compare"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"f1", "precision", "recall", "n"} <= set(data) and data["n"] == 1
+    assert {"f1", "precision", "recall", "n"} <= set(data["trafilatura"])
+
+
+def test_cli_installed_entry_point_runs_end_to_end():
+    completed = subprocess.run(
+        [sys.executable, "-m", "newsaudit", "audit", str(EXAMPLES / "04-port-strike.txt"), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["article"]["title"].startswith("Dockworkers in Saltmere")

@@ -1,0 +1,58 @@
+import subprocess
+import sys
+
+import pytest
+
+from newsaudit.errors import ModelNotFoundError
+from newsaudit.nlp import LanguageGuesser, lemma, load_pipeline, parse, split_for_parsing
+
+
+def test_nlp_torch_is_not_imported_even_when_installed(tmp_path):
+    # A stand-in torch that fails loudly on import: if thinc tried to import it, loading would crash.
+    fake = tmp_path / "torch"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise RuntimeError('torch was imported')\n")
+    code = (
+        "import sys; from newsaudit import Auditor; a = Auditor(workers=1); "
+        "r = a.audit('A title\\n\\nThe fictional mayor spoke on Monday.'); "
+        "assert r.sentences; print('torch' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "False"
+
+
+def test_nlp_unknown_model_is_a_clear_error():
+    with pytest.raises(ModelNotFoundError, match="not installed"):
+        load_pipeline("xx_no_such_pipeline_sm")
+
+
+def test_nlp_lemmas_are_available_on_demand(auditor):
+    [doc] = list(parse(auditor.nlp, ["Officials said the ministers were denying everything."]))
+    lemmas = {token.text: lemma(token) for token in doc}
+    assert (lemmas["Officials"], lemmas["said"], lemmas["ministers"], lemmas["were"], lemmas["denying"]) == (
+        "official",
+        "say",
+        "minister",
+        "be",
+        "deny",
+    )
+
+
+def test_nlp_split_for_parsing_keeps_every_character():
+    text = "\n\n".join("word " * 30 for _ in range(20))
+    chunks = split_for_parsing(text, 400)
+    assert "".join(chunks) == text and all(len(chunk) <= 400 for chunk in chunks) and len(chunks) > 1
+
+
+def test_nlp_language_guess_is_cautious():
+    guess = LanguageGuesser()
+    assert guess("Too short.") is None
+    assert guess("The fictional council of Norby met on Tuesday to discuss the new tram line and its costs.") == "en"
+    assert guess("El consejo ficticio de Norby se reunió el martes para hablar de la nueva línea de tranvía.") == "es"

@@ -1,0 +1,191 @@
+import csv
+import gzip
+import io
+import json
+
+import pytest
+
+from newsaudit.errors import UnsupportedFormatError
+from newsaudit.readers import FieldMap, RawDocument, ReadFailure, detect_format, read
+
+from .conftest import SCRAPED_STORY, fictional_html
+
+
+def warc_record(url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    """One WARC/1.0 response record, written by hand from the format's specification."""
+    http = (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    headers = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Target-URI: {url}\r\nWARC-Date: 2026-01-05T10:00:00Z\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return headers + http + b"\r\n\r\n"
+
+
+def test_readers_detect_format_from_extension_then_content():
+    assert detect_format("page.HTML", b"") == "html"
+    assert detect_format("crawl.warc.gz", b"") == "warc"
+    assert detect_format("story.txt", b"<html>") == "text"
+    assert detect_format("noext", b"<!DOCTYPE html><html>") == "html"
+    assert detect_format("noext", b'{"content": "x"}\n{"content": "y"}') == "jsonl"
+    assert detect_format("noext", b"WARC/1.0\r\n") == "warc"
+    assert detect_format("noext", b"id,title,content\n1,a,b") == "csv"
+    assert detect_format("noext", b"Just a headline\n\nAnd a body.") == "text"
+
+
+def test_readers_text_file_is_titled(tmp_path):
+    (tmp_path / "story.txt").write_text(SCRAPED_STORY, encoding="utf-8")
+    [document] = read([tmp_path / "story.txt"])
+    assert isinstance(document, RawDocument)
+    assert document.kind == "text" and document.titled and document.format == "text"
+
+
+def test_readers_directory_is_walked_recursively_skipping_hidden_and_unknown(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.html").write_text(fictional_html(), encoding="utf-8")
+    (tmp_path / "two.txt").write_text(SCRAPED_STORY, encoding="utf-8")
+    (tmp_path / "three.html.gz").write_bytes(gzip.compress(fictional_html().encode()))
+    (tmp_path / ".hidden.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    sources = [document.source for document in read([tmp_path])]
+    assert [s.split("/")[-1] for s in sources] == ["one.html", "three.html.gz", "two.txt"]
+
+
+def test_readers_jsonl_maps_default_fields_and_keeps_going_after_a_bad_line(tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "id": 7,
+                "title": "Fictional title",
+                "content": "Body text of a fictional story.",
+                "url": "https://www.example-news.test/a",
+                "authors": "Ana Ruiz, Li Wen",
+            }
+        ),
+        "{not json",
+        json.dumps({"id": 8, "title": "No body here"}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"text": "Second <p>fictional</p> body <div>with tags</div>."}),
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read([path]))
+    assert [type(item).__name__ for item in items] == [
+        "RawDocument",
+        "ReadFailure",
+        "ReadFailure",
+        "ReadFailure",
+        "RawDocument",
+    ]
+    first = items[0]
+    assert first.fields["id"] == "7" and first.fields["title"] == "Fictional title"
+    assert first.fields["authors"] == ("Ana Ruiz", "Li Wen")
+    assert first.source.endswith("corpus.jsonl:1") and first.kind == "text"
+    assert items[1].source.endswith(":2") and "not valid JSON" in str(items[1].error)
+    assert items[2].id == "8" and items[2].error.code == "empty_input"
+    assert items[4].kind == "html"
+
+
+def test_readers_jsonl_field_overrides(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"key": "k1", "headline": "H", "story": "S is a body.", "text": "wrong"}) + "\n")
+    [document] = read([path], fields=FieldMap(text="story", title="headline", id="key"))
+    assert document.content == "S is a body." and document.fields["title"] == "H" and document.fields["id"] == "k1"
+
+
+def _write_csv(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_readers_csv_with_fakenewscorpus_columns(tmp_path):
+    path = tmp_path / "news.csv"
+    body = 'First paragraph of a fictional story.\n\nSecond paragraph, with a comma, and "quotes".'
+    _write_csv(
+        path,
+        ["", "id", "domain", "type", "url", "content", "title", "authors"],
+        [["0", "123", "fiction.test", "fake", "https://fiction.test/x", body, "Made-up headline", "Jo Bloggs"]],
+    )
+    [document] = read([path])
+    assert document.content == body
+    assert document.fields == {
+        "id": "123",
+        "title": "Made-up headline",
+        "url": "https://fiction.test/x",
+        "authors": ("Jo Bloggs",),
+        "domain": "fiction.test",
+    }
+
+
+def test_readers_csv_with_fnc_body_columns(tmp_path):
+    path = tmp_path / "bodies.csv"
+    _write_csv(path, ["Body ID", "articleBody"], [["0", "A fictional body."], ["4", "Another fictional body."]])
+    ids = [document.fields["id"] for document in read([path])]
+    assert ids == ["0", "4"]
+
+
+def test_readers_csv_without_text_column_fails_once_with_advice(tmp_path):
+    path = tmp_path / "x.csv"
+    _write_csv(path, ["a", "b"], [["1", "2"], ["3", "4"]])
+    [failure] = read([path])
+    assert isinstance(failure, ReadFailure) and "--text-field" in str(failure.error)
+
+
+def test_readers_tsv_and_json_array(tmp_path):
+    (tmp_path / "x.tsv").write_text("title\ttext\nT1\tBody one.\nT2\tBody two.\n", encoding="utf-8")
+    (tmp_path / "y.json").write_text(json.dumps([{"text": "Body three."}, {"text": "Body four."}]), encoding="utf-8")
+    contents = [document.content for document in read([tmp_path / "x.tsv", tmp_path / "y.json"])]
+    assert contents == ["Body one.", "Body two.", "Body three.", "Body four."]
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_readers_warc_yields_html_responses_only(tmp_path, compress):
+    records = [
+        warc_record("https://news.test/a", fictional_html(title="First").encode()),
+        warc_record("https://news.test/logo.png", b"\x89PNG....", content_type="image/png"),
+        warc_record("https://news.test/b", fictional_html(title="Second").encode()),
+    ]
+    data = b"".join(gzip.compress(record) for record in records) if compress else b"".join(records)
+    path = tmp_path / ("crawl.warc.gz" if compress else "crawl.warc")
+    path.write_bytes(data)
+    documents = list(read([path]))
+    assert [document.fields["url"] for document in documents] == ["https://news.test/a", "https://news.test/b"]
+    assert all(document.kind == "html" and "First" in documents[0].content for document in documents)
+
+
+def test_readers_warc_without_html_is_one_failure(tmp_path):
+    path = tmp_path / "empty.warc"
+    path.write_bytes(warc_record("https://news.test/x.png", b"\x89PNG", content_type="image/png"))
+    [failure] = read([path])
+    assert isinstance(failure, ReadFailure) and "no HTML" in str(failure.error)
+
+
+def test_readers_stdin_is_sniffed():
+    stream = io.BufferedReader(io.BytesIO(b'{"content": "From standard input."}\n'))
+    [document] = read(["-"], stdin=stream)
+    assert document.content == "From standard input." and document.source.startswith("<stdin>")
+
+
+def test_readers_too_large_file_is_a_failure_not_a_crash(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"word " * 3000)
+    [failure] = read([path], max_bytes=1000)
+    assert isinstance(failure, ReadFailure) and failure.error.code == "input_too_large"
+    assert "15.0 kB" in str(failure.error) and "--max-bytes" in str(failure.error)
+
+
+def test_readers_bad_records_in_a_corpus_are_counted_per_record(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps({"content": "x" * size}) for size in (10, 5000, 20)) + "\n")
+    items = list(read([path], max_bytes=1000))
+    assert [type(item).__name__ for item in items] == ["RawDocument", "ReadFailure", "RawDocument"]
+
+
+def test_readers_missing_path_and_unknown_format_raise():
+    with pytest.raises(FileNotFoundError):
+        list(read(["/no/such/file.html"]))
+    with pytest.raises(UnsupportedFormatError):
+        list(read(["-"], format="pdf"))
