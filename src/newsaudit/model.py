@@ -61,7 +61,6 @@ class Article:
     """The article as read: metadata plus the cleaned body text all spans point into."""
 
     id: str
-    text: str
     url: str | None = None
     domain: str | None = None
     site_name: str | None = None
@@ -70,6 +69,8 @@ class Article:
     published: str | None = None
     authors: tuple[str, ...] = ()
     language: str | None = None
+    #: The cleaned body: paragraphs joined by a blank line, site chrome removed. Every span points in here.
+    text: str = ""
     paragraphs: tuple[Span, ...] = ()
     removed: tuple[RemovedChrome, ...] = ()
     #: Where the article came from: a path, `path:line`, a WARC record offset, `<stdin>`.

@@ -169,14 +169,18 @@ class LanguageGuesser:
         self.sample_chars = sample_chars
         self._identifier = None
 
-    def __call__(self, text: str) -> str | None:
-        if len(text) < self.min_chars:
-            return None
+    def load(self):
+        """The identifier, loaded on first use (about 0.4 s)."""
         if self._identifier is None:
             from py3langid import langid
 
             self._identifier = langid.LanguageIdentifier.from_modelpath(
                 langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
             )
-        language, probability = self._identifier.classify(text[: self.sample_chars])
+        return self._identifier
+
+    def __call__(self, text: str) -> str | None:
+        if len(text) < self.min_chars:
+            return None
+        language, probability = self.load().classify(text[: self.sample_chars])
         return language if probability >= self.min_probability else None

@@ -118,6 +118,10 @@ class Auditor:
     def _audit_batch(self, items: Sequence[Item]) -> list[Audit]:
         results: list[Audit | None] = [None] * len(items)
         pending: list[_Pending] = []
+        # Load the models now, so that no article's timings include loading them.
+        language = self.nlp.lang
+        if self.settings.detect_language:
+            self._guess_language.load()
         for index, item in enumerate(items):
             started = time.perf_counter()
             if isinstance(item, ReadFailure):
@@ -141,7 +145,7 @@ class Auditor:
                 continue
             current = _Pending(index, article, True, [], {"extract": 0.0})
             if self.settings.detect_language and article.language is None:
-                self._check_language(current)
+                self._check_language(current, language)
             current.timings["extract"] = time.perf_counter() - started
             pending.append(current)
 
@@ -150,16 +154,16 @@ class Auditor:
             results[current.index] = self._run_stages(current)
         return [result for result in results if result is not None]
 
-    def _check_language(self, current: _Pending) -> None:
+    def _check_language(self, current: _Pending, pipeline_language: str) -> None:
         language = self._guess_language(current.article.text)
         current.article = replace(current.article, language=language)
-        if language is not None and language != self.nlp.lang:
+        if language is not None and language != pipeline_language:
             current.english = False
             current.errors.append(
                 AuditError(
                     "nlp",
                     "unsupported_language",
-                    f"the article looks {language!r}, not {self.nlp.lang!r}: only sentences were split; "
+                    f"the article looks {language!r}, not {pipeline_language!r}: only sentences were split; "
                     "stages that need the pipeline's language were skipped",
                     "warning",
                 )
