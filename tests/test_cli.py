@@ -147,3 +147,15 @@ def test_cli_installed_entry_point_runs_end_to_end():
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["article"]["title"].startswith("Dockworkers in Saltmere")
+
+
+def test_cli_fifty_megabyte_file_is_refused_by_the_default_limit(tmp_path, story):
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB of size without writing it
+    result = runner.invoke(app, ["audit", str(huge), str(story), "--format", "jsonl", "--workers", "1"])
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["errors"][0]["code"] == "input_too_large"
+    assert "52.4 MB, over the 10.0 MB limit" in rows[0]["errors"][0]["message"]
+    assert rows[1]["errors"] == [] and rows[1]["article"]["title"].startswith("Harbor Officials")

@@ -32,6 +32,9 @@ def test_readers_detect_format_from_extension_then_content():
     assert detect_format("noext", b"WARC/1.0\r\n") == "warc"
     assert detect_format("noext", b"id,title,content\n1,a,b") == "csv"
     assert detect_format("noext", b"Just a headline\n\nAnd a body.") == "text"
+    assert detect_format("noext", b'[{"text": "a"}, {"text": "b"}]') == "json"
+    assert detect_format("noext", b"[Updated] A bracketed headline\n\nBody.") == "text"
+    assert detect_format("noext", b"{Exclusive} Braced headline\n\nBody.") == "text"
 
 
 def test_readers_text_file_is_titled(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -127,8 +128,10 @@ def sniff_format(head: bytes) -> str:
             json.loads(first_line)
             return "jsonl"
         except ValueError:
-            return "json"
-    if stripped.startswith(b"["):
+            if re.match(rb'\{\s*"', stripped):
+                return "json"
+    # A JSON array of records; a text that merely opens with a bracket ("[Updated] …") stays text.
+    if re.match(rb"\[\s*[{\]]", stripped):
         return "json"
     lowered = stripped[:4096].lower()
     if lowered.startswith((b"<!doctype", b"<html", b"<?xml")) or any(
