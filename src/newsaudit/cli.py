@@ -50,6 +50,12 @@ class InputFormat(StrEnum):
     warc = "warc"
 
 
+class ExtractionMode(StrEnum):
+    precision = "precision"
+    balanced = "balanced"
+    recall = "recall"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"newsaudit {__version__}")
@@ -201,16 +207,21 @@ def eval_extraction(
     compare: Annotated[
         bool, typer.Option("--compare/--no-compare", help="Also score plain trafilatura in the same run.")
     ] = False,
+    extraction: Annotated[
+        ExtractionMode, typer.Option(help="Extraction trade-off to score.")
+    ] = ExtractionMode.precision,
 ) -> None:
     """Main-text extraction F1 over 4-token shingles (the article-extraction benchmark's metric).
 
     Example: newsaudit eval extraction ../shared/data/article_extraction_benchmark/html
     ../shared/data/article_extraction_benchmark/ground-truth.json
     """
-    from newsaudit.evaluation.extraction import evaluate, trafilatura_extractor
+    from functools import partial
+
+    from newsaudit.evaluation.extraction import evaluate, newsaudit_extractor, trafilatura_extractor
 
     try:
-        result = evaluate(html_dir, ground_truth)
+        result = evaluate(html_dir, ground_truth, partial(newsaudit_extractor, extraction=extraction.value))
         if compare:
             result["trafilatura"] = evaluate(html_dir, ground_truth, trafilatura_extractor)
     except (OSError, ValueError, KeyError) as error:

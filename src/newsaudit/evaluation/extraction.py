@@ -94,14 +94,15 @@ def load_benchmark(html_dir: str | Path, ground_truth: str | Path) -> list[tuple
     return pages
 
 
-def newsaudit_extractor(html: str, url: str) -> str:
+def newsaudit_extractor(html: str, url: str, extraction: str = "precision") -> str:
     """newsaudit's extraction path exactly as an audit runs it, chrome removal included."""
     from newsaudit.errors import NoArticleError
     from newsaudit.extract import extract_article
     from newsaudit.readers import RawDocument
 
+    raw = RawDocument(html, "html", url, "html", {"url": url} if url else {})
     try:
-        return extract_article(RawDocument(html, "html", url, "html", {"url": url} if url else {})).text
+        return extract_article(raw, extraction=extraction).text
     except NoArticleError:
         return ""
 
