@@ -229,6 +229,28 @@ def eval_extraction(
     typer.echo(json.dumps(result))
 
 
+@eval_app.command("attribution")
+def eval_attribution(
+    brat_dir: Annotated[
+        Path, typer.Argument(help="A split folder with text/ and attributions/ (PolNeAR layout).", file_okay=False)
+    ],
+    workers: Annotated[int | None, typer.Option(help="Worker processes; 0 = one per core.")] = None,
+) -> None:
+    """Attribution source/cue/content F1 (token overlap and exact) and relation F1 against brat annotations.
+
+    Example: newsaudit eval attribution ../shared/data/polnear/dev
+    """
+    from newsaudit.evaluation.attribution import evaluate, predict_with
+
+    if not (brat_dir / "text").is_dir() or not (brat_dir / "attributions").is_dir():
+        _fail(FileNotFoundError(f"{brat_dir} needs text/ and attributions/ folders"))
+    try:
+        result = evaluate(brat_dir, predict_with(workers=workers))
+    except (OSError, ValueError, NewsauditError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
 def _fail(error: BaseException) -> None:
     message = str(error) if not isinstance(error, KeyError) else f"missing key {error}"
     stderr.print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)

@@ -95,6 +95,70 @@ class Entity:
     sentence: int
 
 
+#: Who a statement rests on. See `newsaudit.attribution` for how each kind is recognised.
+SourceKind = Literal[
+    "person",  # a named person
+    "official",  # a named person with a role ("Information Minister Omran al-Zoubi")
+    "anonymous",  # an explicitly unnamed individual or "sources" ("a senior defense official")
+    "unnamed_group",  # an unnamed plural ("Syrian officials", "activists", "some rebels")
+    "organization",  # a named organisation
+    "government",  # a capital or seat of power standing for its government ("Moscow", "the Kremlin")
+    "outlet",  # a newspaper, agency or broadcaster ("The Washington Post", "the Iranian press")
+    "document",  # a report, statement, filing, poll, data
+    "unattributed",  # no source given
+]
+SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
+
+#: How the content is attributed: quoted, reported, "according to X", or scoped under "X reports:".
+AttributionType = Literal["direct", "indirect", "according_to", "introduced"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The source span as written, its kind, and the name it resolves to (after pronouns and descriptions
+    are followed back to an earlier mention); `name` is None for anonymous sources."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who (`source`) says or thinks (`cue`) what (`content`)."""
+
+    cue: Span
+    cue_lemma: str
+    type: str
+    sentence: int
+    source: Source | None = None
+    content: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    """An uncertainty or distancing marker and the span of text it weakens."""
+
+    cue: Span
+    kind: str
+    scope: Span
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """A denial (or a contradiction between two sources) and the earlier statements it disputes."""
+
+    cue: Span
+    kind: str
+    sentence: int
+    source: Source | None = None
+    target: Span | None = None
+    disputes: tuple[Span, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class AuditError:
     """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
@@ -109,17 +173,19 @@ class AuditError:
 class Audit:
     """Everything newsaudit found about one article.
 
-    The lists that later stages fill (claims, attributions, hedges, denials, reuse, signals) hold plain
-    dicts until those stages define their own types; their keys are fixed by the JSON Schema.
+    The lists that later stages fill (claims, reuse, signals) hold plain dicts until those stages define
+    their own types; their keys are fixed by the JSON Schema.
     """
 
     article: Article
     sentences: tuple[Sentence, ...] = ()
     entities: tuple[Entity, ...] = ()
     claims: tuple[dict[str, Any], ...] = ()
-    attributions: tuple[dict[str, Any], ...] = ()
-    hedges: tuple[dict[str, Any], ...] = ()
-    denials: tuple[dict[str, Any], ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    hedges: tuple[Hedge, ...] = ()
+    denials: tuple[Denial, ...] = ()
+    #: Who the article rests on: counts and shares by source kind (see `newsaudit.attribution.profile`).
+    sourcing: dict[str, Any] | None = None
     stance: dict[str, Any] | None = None
     reuse: tuple[dict[str, Any], ...] = ()
     signals: tuple[dict[str, Any], ...] = ()

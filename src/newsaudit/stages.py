@@ -112,3 +112,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+# The analysis stages live in their own modules; importing them registers them, in this order.
+from newsaudit import attribution  # noqa: E402,F401

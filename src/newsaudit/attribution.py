@@ -1,0 +1,483 @@
+"""Who says so: attribution relations (source, cue, content) from the dependency parse, source kinds, and
+pronouns and descriptions resolved to earlier mentions.
+
+The rules, in the order they are tried for each sentence:
+
+1. *Cue verbs* (lexicon `lexicons/attribution.toml`): a reporting, belief, claim or denial verb with a
+   subject, a clausal complement, a quotation or an object. Coordinated verbs share their subject ("said …
+   and warned"); a participle ("…, saying …") takes the subject of the verb it hangs from.
+2. *According to*: "according to X" and its kin; the content is the clause the phrase modifies.
+3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
+   such line.
+
+Then each source is classified (person, official, anonymous, unnamed group, organization, government,
+outlet, document) from its named entities and head noun, and pronouns ("he said"), relative pronouns ("who
+said") and definite descriptions ("the group said", "the official said") are resolved to the nearest
+earlier compatible mention.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from newsaudit.model import Attribution, Source, Span
+from newsaudit.nlp import lemma
+from newsaudit.stages import Context, stage
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+_QUOTES = "\"“”‘’'«»„"
+_TRIM = " \t\n,;:—–-"
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we", "you", "me", "us"}
+_PLURAL_PRONOUNS = {"they", "them", "we", "us"}
+_THING_PRONOUNS = {"it"}
+_RELATIVE = {"who", "which", "that"}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    cue_kind: dict[str, str]
+    according_to: tuple[str, ...]
+    anonymity: tuple[str, ...]
+    anonymous_nouns: frozenset[str]
+    anonymous_words: frozenset[str]
+    roles: frozenset[str]
+    outlet_words: frozenset[str]
+    government_names: frozenset[str]
+    government_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    group_nouns: frozenset[str]
+    raw: dict[str, Any]
+
+    @classmethod
+    @cache
+    def default(cls) -> Lexicon:
+        text = resources.files("newsaudit").joinpath("lexicons/attribution.toml").read_text(encoding="utf-8")
+        return cls.from_toml(text)
+
+    @classmethod
+    def from_toml(cls, text: str) -> Lexicon:
+        data = tomllib.loads(text)
+        cue_kind = {}
+        for kind, lemmas in data["cues"].items():
+            for item in lemmas:
+                cue_kind.setdefault(item, kind)
+        # A denial verb is a denial first, whatever other list also names it.
+        cue_kind.update({item: "denial" for item in data["cues"]["denial"]})
+        sources = data["sources"]
+        return cls(
+            cue_kind=cue_kind,
+            according_to=tuple(data["phrases"]["according_to"]),
+            anonymity=tuple(data["phrases"]["anonymity"]),
+            anonymous_nouns=frozenset(sources["anonymous_nouns"]),
+            anonymous_words=frozenset(sources["anonymous_words"]),
+            roles=frozenset(sources["roles"]),
+            outlet_words=frozenset(sources["outlet_words"]),
+            government_names=frozenset(sources["government_names"]),
+            government_nouns=frozenset(sources["government_nouns"]),
+            document_nouns=frozenset(sources["document_nouns"]),
+            group_nouns=frozenset(sources["group_nouns"]),
+            raw=data,
+        )
+
+
+# -- the stage -------------------------------------------------------------------------------------------
+
+
+@stage("attributions", requires=("sentences", "entities"), assigns=("attributions", "sourcing"))
+def attributions(context: Context) -> dict[str, Any]:
+    """Every attribution relation in the article, with resolved sources, and the sourcing profile."""
+    if not context.english:
+        return {"attributions": (), "sourcing": profile((), len(context.findings["sentences"]))}
+    found = find_attributions(context.doc, Lexicon.default())
+    return {"attributions": found, "sourcing": profile(found, len(context.findings["sentences"]))}
+
+
+def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
+    sentences = list(doc.sents)
+    found: list[Attribution] = []
+    taken: set[int] = set()  # cue token indices already used
+    for index, sentence in enumerate(sentences):
+        for token in sentence:
+            if token.i in taken:
+                continue
+            relation = _according_to(token, index, lexicon) or _cue_verb(token, index, lexicon)
+            if relation is not None:
+                taken.update(range(token.i, token.i + 2))
+                found.append(relation)
+    found.extend(_introduced(doc, sentences, lexicon))
+    found.sort(key=lambda item: (item.cue.start, item.cue.end))
+    return tuple(_resolve_sources(doc, found, lexicon))
+
+
+def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+        return None
+    cue_lemma = lemma(token).lower()
+    # Phrasal "play down" is a denial; "point out" a speech verb.
+    particle = next((child for child in token.children if child.dep_ == "prt"), None)
+    if particle is not None and f"{cue_lemma} {particle.lower_}" in lexicon.cue_kind:
+        cue_lemma = f"{cue_lemma} {particle.lower_}"
+    kind = lexicon.cue_kind.get(cue_lemma)
+    if kind is None:
+        return None
+    subject = _subject_of(token)
+    content = _content_of(token, kind)
+    if content is None and subject is None:
+        return None
+    if content is None and kind != "speech" and kind != "denial":
+        return None
+    if kind == "belief" and content is None:
+        return None
+    # "is expected to", "was reported to": a hedge with an implicit source, not a named attribution.
+    if token.dep_ in ("xcomp",) and token.head.pos_ == "VERB" and lemma(token.head) in lexicon.cue_kind:
+        return None
+    cue = _cue_span(token)
+    source = _source_span(subject) if subject is not None else None
+    content_span = _span_of(token.doc, content) if content is not None else None
+    if content_span is not None and source is not None and _inside(source, content_span):
+        source = None
+    direct = content_span is not None and _is_quoted(token.doc.text, content_span)
+    return Attribution(
+        cue=cue,
+        cue_lemma=cue_lemma,
+        type="direct" if direct else "indirect",
+        sentence=sentence,
+        source=source,
+        content=content_span,
+    )
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or a coordinated or governing verb's subject when it has none of its own."""
+    current = verb
+    for _ in range(4):
+        subject = next((child for child in current.children if child.dep_ in _SUBJECTS), None)
+        if subject is not None:
+            return None if subject.lower_ in ("it", "there") and subject.dep_ == "nsubjpass" else subject
+        if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
+            # "said … and warned": shared subject; "…, saying …": the governing clause's subject.
+            if current.dep_ == "advcl" and current.tag_ != "VBG":
+                return None
+            current = current.head
+            continue
+        if current.dep_ == "relcl":
+            return current.head
+        return None
+    return None
+
+
+def _content_of(verb: Token, kind: str) -> list[Token] | None:
+    """The tokens of what is said: a clausal complement, else the clause the cue is parenthetical to, else
+    (for denials and some speech verbs) the direct object."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.i != verb.i:
+            return list(child.subtree)
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i and verb.head.i < verb.i:
+        # "The leak was small, said the official": the cue hangs from the content's verb.
+        head = verb.head
+        return [t for t in head.subtree if t.i < verb.left_edge.i or t.i > verb.right_edge.i]
+    colon = next((child for child in verb.children if child.lower_ == ":" and child.i > verb.i), None)
+    if colon is not None:
+        sentence = verb.sent
+        tokens = [t for t in sentence if t.i > colon.i]
+        return tokens or None
+    objects = [child for child in verb.children if child.dep_ in ("dobj", "attr")]
+    if objects and kind in ("denial", "speech", "claim", "report"):
+        return list(objects[0].subtree)
+    quotes = [t for t in verb.sent if t.is_quote]
+    if quotes and kind == "speech":
+        # A quotation in the same sentence that the parse did not link.
+        before = [t for t in verb.sent if t.i < verb.i and not t.is_punct or t.is_quote]
+        if before and before[0].is_quote:
+            return [t for t in verb.sent if t.i < verb.left_edge.i]
+    return None
+
+
+def _according_to(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
+    doc = token.doc
+    text_after = doc.text[token.idx : token.idx + 24].lower()
+    phrase = next((p for p in lexicon.according_to if text_after.startswith(p)), None)
+    if phrase is None:
+        return None
+    if phrase == "citing" and token.lower_ != "citing":
+        return None
+    cue_end_char = token.idx + len(phrase)
+    cue_tokens = [t for t in doc[token.i : token.i + 4] if t.idx < cue_end_char]
+    last = cue_tokens[-1]
+    objects = [t for t in last.children if t.dep_ == "pobj"] or [t for t in last.subtree if t.dep_ == "pobj"]
+    if not objects and token.lower_ == "citing":
+        objects = [t for t in token.children if t.dep_ in ("dobj", "pobj")]
+    if not objects:
+        return None
+    source_token = objects[0]
+    source = _source_span(source_token)
+    phrase_head = token
+    clause = phrase_head.head if phrase_head.head.i != phrase_head.i else None
+    content = None
+    if clause is not None:
+        phrase_tokens = {t.i for t in phrase_head.subtree}
+        kept = [t for t in clause.subtree if t.i not in phrase_tokens]
+        content = _span_of(doc, kept) if kept else None
+    cue = Span.of(doc.text, token.idx, cue_end_char)
+    return Attribution(cue=cue, cue_lemma=phrase, type="according_to", sentence=sentence, source=source,
+                       content=content)
+
+
+_INTRODUCTION = re.compile(r"^(?P<source>[A-Z][^:\n]{1,80}?)\s+(?P<cue>reports|reported|writes|wrote|says|said|"
+                           r"notes|noted|explains|explained|adds|added|continues|continued)\s*:\s*$")
+
+
+def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[Attribution]:
+    """ "The Daily Ledger reports:" on a line of its own scopes over the paragraphs that follow."""
+    text = doc.text
+    found = []
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    for number, start in enumerate(paragraph_starts):
+        end = paragraph_starts[number + 1] if number + 1 < len(paragraph_starts) else len(text)
+        line = text[start:end].strip()
+        match = _INTRODUCTION.match(line)
+        if match is None:
+            continue
+        offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+        source_span = Span.of(text, offset + match.start("source"), offset + match.end("source"))
+        cue_span = Span.of(text, offset + match.start("cue"), offset + match.end("cue"))
+        content_end = _next_introduction(text, paragraph_starts[number + 1 :]) if number + 1 < len(
+            paragraph_starts) else None
+        content = None
+        if number + 1 < len(paragraph_starts):
+            content_start = paragraph_starts[number + 1]
+            content = Span.of(text, content_start, (content_end or len(text)))
+            content = _trim_span(text, content)
+        sentence = next((i for i, s in enumerate(sentences) if s.start_char <= cue_span.start < s.end_char), 0)
+        source = Source(source_span.start, source_span.end, source_span.text, "unattributed")
+        found.append(Attribution(cue=cue_span, cue_lemma=lemma_of_word(match.group("cue")), type="introduced",
+                                 sentence=sentence, source=source, content=content))
+    return found
+
+
+def _next_introduction(text: str, starts: list[int]) -> int | None:
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        if _INTRODUCTION.match(text[start:end].strip()):
+            return start
+    return None
+
+
+def lemma_of_word(word: str) -> str:
+    word = word.lower()
+    irregular = {"said": "say", "says": "say", "wrote": "write", "writes": "write"}
+    if word in irregular:
+        return irregular[word]
+    for suffix, replacement in (("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            stem = word[: -len(suffix)] + replacement
+            return stem + "e" if stem.endswith(("not", "plain", "continu")) and not stem.endswith("e") else stem
+    return word
+
+
+# -- spans -------------------------------------------------------------------------------------------------
+
+
+def _cue_span(verb: Token) -> Span:
+    """The cue verb with its auxiliaries, negation and particle ("has said", "did not deny", "played down")."""
+    parts = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - verb.i) <= 3]
+    start = min(t.idx for t in parts)
+    end = max(t.idx + len(t.text) for t in parts)
+    return Span.of(verb.doc.text, start, end)
+
+
+def _source_span(subject: Token) -> Source:
+    """The subject's whole phrase (appositions and "who spoke on condition of anonymity" included), but not
+    a relative clause that contains the cue itself."""
+    tokens = [t for t in subject.subtree]
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    span = _trim_span(subject.doc.text, Span.of(subject.doc.text, start, end))
+    return Source(span.start, span.end, span.text, "unattributed")
+
+
+def _span_of(doc: Doc, tokens: list[Token]) -> Span | None:
+    tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return None
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    span = _trim_span(doc.text, Span.of(doc.text, start, end))
+    return span if span.start < span.end else None
+
+
+def _trim_span(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return Span.of(text, start, end)
+
+
+def _inside(source: Source, content: Span) -> bool:
+    return content.start <= source.start and source.end <= content.end
+
+
+def _is_quoted(text: str, span: Span) -> bool:
+    before = text[max(0, span.start - 2) : span.start + 1]
+    after = text[max(span.start, span.end - 2) : span.end + 2]
+    return any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES)
+
+
+# -- source kinds and coreference ----------------------------------------------------------------------------
+
+
+def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
+    """Give each source its kind and name, following pronouns and descriptions back to earlier mentions."""
+    mentions: list[tuple[int, str, str, bool]] = []  # (char offset, kind, name, plural)
+    for entity in doc.ents:
+        if entity.label_ == "PERSON":
+            mentions.append((entity.start_char, "person", entity.text, False))
+        elif entity.label_ == "ORG":
+            kind = "outlet" if _is_outlet(entity.text.lower(), lexicon) else "organization"
+            mentions.append((entity.start_char, kind, entity.text, False))
+    resolved = []
+    for attribution in found:
+        source = attribution.source
+        if source is None:
+            resolved.append(attribution)
+            continue
+        kind, name, plural = classify_source(doc, source, lexicon)
+        if kind == "pronoun" or kind == "description":
+            earlier = [m for m in mentions + _source_mentions(resolved) if m[0] < source.start]
+            wanted = _wanted_kinds(source.text.lower(), plural, lexicon)
+            match = next((m for m in reversed(earlier) if m[1] in wanted), None)
+            if match is not None:
+                kind, name = match[1], match[2]
+            else:
+                kind, name = ("anonymous" if kind == "description" else "unattributed"), None
+        resolved.append(
+            Attribution(
+                cue=attribution.cue,
+                cue_lemma=attribution.cue_lemma,
+                type=attribution.type,
+                sentence=attribution.sentence,
+                source=Source(source.start, source.end, source.text, kind, name),
+                content=attribution.content,
+            )
+        )
+    return resolved
+
+
+def _source_mentions(resolved: list[Attribution]) -> list[tuple[int, str, str, bool]]:
+    return [
+        (a.source.start, a.source.kind, a.source.name or a.source.text, False)
+        for a in resolved
+        if a.source is not None and a.source.kind not in ("unattributed",)
+    ]
+
+
+def _wanted_kinds(text: str, plural: bool, lexicon: Lexicon) -> set[str]:
+    head = text.split()[-1] if text.split() else text
+    if head in _PERSON_PRONOUNS or head in ("who",):
+        return {"person", "official", "anonymous"}
+    if head in ("they", "them"):
+        return {"unnamed_group", "organization", "government", "outlet"}
+    if head in lexicon.anonymous_nouns or head in lexicon.roles:
+        return {"anonymous", "official", "person"}
+    if head in ("group", "organization", "organisation", "network", "observatory", "agency", "company",
+                "firm", "party", "campaign", "committee", "association", "union", "coalition", "movement"):
+        return {"organization"}
+    if head in lexicon.outlet_words:
+        return {"outlet"}
+    return {"organization", "government", "outlet", "person", "official"}
+
+
+def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, str | None, bool]:
+    """(kind, name, plural) for a source span; kind "pronoun" or "description" asks for resolution."""
+    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return "unattributed", None, False
+    lowered = source.text.lower()
+    words = re.findall(r"[\w'’.-]+", lowered)
+    root = span.root
+    head = root.lower_
+    head_lemma = lemma(root).lower()
+    plural = root.tag_ in ("NNS", "NNPS") or head in _PLURAL_PRONOUNS
+    entities = [e for e in doc.ents if e.start_char >= source.start and e.end_char <= source.end]
+    persons = [e for e in entities if e.label_ == "PERSON"]
+    orgs = [e for e in entities if e.label_ in ("ORG",)]
+    places = [e for e in entities if e.label_ in ("GPE",)]
+    anonymous_marker = any(marker in lowered for marker in lexicon.anonymity) or any(
+        word in lexicon.anonymous_words for word in words
+    )
+    if len(span) == 1 and (root.pos_ == "PRON" or head in _RELATIVE):
+        return "pronoun", None, plural
+    if persons:
+        roles = [w for w in words if w in lexicon.roles]
+        return ("official" if roles else "person"), persons[0].text, False
+    if lowered in lexicon.government_names or (places and len(span) <= 2 and not orgs and root.ent_type_ == "GPE"):
+        return "government", source.text, False
+    if _is_outlet(lowered, lexicon) and (orgs or head in lexicon.outlet_words or "press" in words):
+        return "outlet", (orgs[0].text if orgs else source.text), plural
+    if head in lexicon.document_nouns or head_lemma in lexicon.document_nouns:
+        return "document", None, plural
+    if orgs:
+        name = orgs[0].text
+        if _is_outlet(name.lower(), lexicon):
+            return "outlet", name, False
+        return "organization", name, False
+    if head in lexicon.government_nouns or head_lemma in lexicon.government_nouns:
+        return "government", source.text, False
+    if head in ("sources", "source") or (anonymous_marker and (head_lemma in lexicon.anonymous_nouns)):
+        return "anonymous", None, plural
+    if plural and (head in lexicon.group_nouns or head_lemma + "s" in lexicon.group_nouns):
+        return "unnamed_group", None, True
+    if head in ("some", "many", "others", "several", "most", "few"):
+        return "unnamed_group", None, True
+    if head_lemma in lexicon.anonymous_nouns or head in lexicon.roles:
+        determiners = {t.lower_ for t in span if t.dep_ in ("det", "nummod")}
+        if determiners & {"the", "this", "that"}:
+            return "description", None, plural
+        return "anonymous", None, plural
+    if head in ("group", "organization", "organisation", "network", "observatory", "campaign", "company"):
+        return "description", None, plural
+    return "unattributed", None, plural
+
+
+def _is_outlet(lowered: str, lexicon: Lexicon) -> bool:
+    words = set(re.findall(r"[\w+]+", lowered))
+    return bool(words & lexicon.outlet_words) or any(" " in w and w in lowered for w in lexicon.outlet_words)
+
+
+# -- the sourcing profile ------------------------------------------------------------------------------------
+
+
+def profile(found: tuple[Attribution, ...], n_sentences: int) -> dict[str, Any]:
+    """Counts of attributions and attributed sentences by source kind, the share of sentences resting on
+    anonymous or unnamed sources, the share with no attribution, and the distinct named sources."""
+    by_kind = Counter(a.source.kind if a.source else "unattributed" for a in found)
+    sentences_by_kind: dict[str, set[int]] = {}
+    for a in found:
+        sentences_by_kind.setdefault(a.source.kind if a.source else "unattributed", set()).add(a.sentence)
+    attributed = {a.sentence for a in found}
+    anonymous = sentences_by_kind.get("anonymous", set()) | sentences_by_kind.get("unnamed_group", set())
+    named = sorted({a.source.name for a in found if a.source and a.source.name and a.source.kind in
+                    ("person", "official", "organization", "outlet", "government")})
+    total = max(n_sentences, 1)
+    return {
+        "attributions_by_kind": dict(sorted(by_kind.items())),
+        "sentences_by_kind": {kind: len(ids) for kind, ids in sorted(sentences_by_kind.items())},
+        "n_sentences": n_sentences,
+        "share_anonymous_or_unnamed": round(len(anonymous) / total, 3),
+        "share_unattributed": round((n_sentences - len(attributed)) / total, 3) if n_sentences else 0.0,
+        "named_sources": named,
+        "n_named_sources": len(named),
+    }
