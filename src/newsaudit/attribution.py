@@ -58,15 +58,20 @@ class Lexicon:
     document_nouns: frozenset[str]
     group_nouns: frozenset[str]
     raw: dict[str, Any]
+    #: (lemma, frame) -> (occurrences, occurrences as a cue) in the PolNeAR training annotations.
+    frames: dict[tuple[str, str], tuple[int, int]]
+    #: A verb is a cue when its smoothed cue rate in its frame reaches this (tuned on PolNeAR train).
+    threshold: float = 0.4
 
     @classmethod
     @cache
     def default(cls) -> Lexicon:
-        text = resources.files("newsaudit").joinpath("lexicons/attribution.toml").read_text(encoding="utf-8")
-        return cls.from_toml(text)
+        folder = resources.files("newsaudit").joinpath("lexicons")
+        frames = read_frames(folder.joinpath("cue_frames.tsv").read_text(encoding="utf-8"))
+        return cls.from_toml(folder.joinpath("attribution.toml").read_text(encoding="utf-8"), frames)
 
     @classmethod
-    def from_toml(cls, text: str) -> Lexicon:
+    def from_toml(cls, text: str, frames: dict[tuple[str, str], tuple[int, int]] | None = None) -> Lexicon:
         data = tomllib.loads(text)
         cue_kind = {}
         for kind, lemmas in data["cues"].items():
@@ -88,7 +93,26 @@ class Lexicon:
             document_nouns=frozenset(sources["document_nouns"]),
             group_nouns=frozenset(sources["group_nouns"]),
             raw=data,
+            frames=frames or {},
         )
+
+    def cue_rate(self, word: str, frame: str) -> float:
+        """How likely this verb in this frame is an attribution cue: the training rate, smoothed towards a
+        prior from the hand lexicon (so unseen verbs of speech still count when they take a clause)."""
+        in_lexicon = word in self.cue_kind
+        prior = 0.7 if in_lexicon and frame == "clausal" else 0.4 if in_lexicon else 0.02
+        occurrences, cues = self.frames.get((word, frame), (0, 0))
+        return (cues + 2 * prior) / (occurrences + 2)
+
+
+def read_frames(text: str) -> dict[tuple[str, str], tuple[int, int]]:
+    frames = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        word, frame, occurrences, cues = line.split("\t")
+        frames[(word, frame)] = (int(occurrences), int(cues))
+    return frames
 
 
 # -- the stage -------------------------------------------------------------------------------------------
@@ -115,39 +139,126 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
             if relation is not None:
                 taken.update(range(token.i, token.i + 2))
                 found.append(relation)
-    found.extend(_introduced(doc, sentences, lexicon))
+    introduced = _introduced(doc, sentences, lexicon)
+    found = [a for a in found if not any(_overlap(a.cue, b.cue) for b in introduced)] + introduced
+    found.extend(_speaker_colon(sentences, {i for a in found for i in range(a.cue.start, a.cue.end)}))
+    found = _extend_to_quotations(doc.text, found)
+    found = _drop_fragments(found)
     found.sort(key=lambda item: (item.cue.start, item.cue.end))
     return tuple(_resolve_sources(doc, found, lexicon))
 
 
+def _overlap(a: Span | Source | None, b: Span | Source | None) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
+
+
+def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
+    """Drop cues that sit inside another attribution's source ("the official, who spoke … to discuss …") and
+    sourceless cues nested inside another attribution's content: they add nothing a reader can use."""
+    kept = []
+    for attribution in found:
+        in_source = any(_overlap(attribution.cue, other.source) for other in found if other is not attribution)
+        nested_sourceless = attribution.source is None and any(
+            other is not attribution and other.type != "introduced" and _overlap(attribution.cue, other.content)
+            for other in found
+        )
+        if not in_source and not nested_sourceless:
+            kept.append(attribution)
+    return kept
+
+
+def _speaker_colon(sentences: list[SpacySpan], taken: set[int]) -> list[Attribution]:
+    """ "Minister: the bridge is safe" — a short name or noun phrase, a colon, and what it says."""
+    found = []
+    for index, sentence in enumerate(sentences):
+        colon = next((t for t in sentence[:8] if t.text == ":"), None)
+        if colon is None or colon.i == sentence.start or colon.idx in taken:
+            continue
+        speaker = sentence.doc[sentence.start : colon.i]
+        if any(t.pos_ in ("VERB", "AUX") for t in speaker) or not any(
+            t.pos_ in ("PROPN", "NOUN", "PRON") for t in speaker
+        ):
+            continue
+        rest = [t for t in sentence if t.i > colon.i and not t.is_space]
+        if len(rest) < 3:
+            continue
+        text = sentence.doc.text
+        source_span = _trim_span(text, Span.of(text, speaker.start_char, speaker.end_char))
+        found.append(
+            Attribution(
+                cue=Span.of(text, colon.idx, colon.idx + 1),
+                cue_lemma=":",
+                type="indirect",
+                sentence=index,
+                source=Source(source_span.start, source_span.end, source_span.text, "unattributed"),
+                content=_span_of(sentence.doc, rest),
+            )
+        )
+    return found
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations, from opening to closing mark, within a paragraph (a quote may run over sentences)."""
+    spans = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        chunk, offset = paragraph.group(), paragraph.start()
+        for match in re.finditer(r"“[^“”]*”|\"[^\"]*\"", chunk):
+            if match.end() - match.start() > 2:
+                spans.append((offset + match.start(), offset + match.end()))
+    return spans
+
+
+def _extend_to_quotations(text: str, found: list[Attribution]) -> list[Attribution]:
+    """A direct quotation belongs whole to the attribution that introduces it, also where the parse gave
+    the cue only the quotation's first sentence."""
+    quotes = quotation_spans(text)
+    extended = []
+    for attribution in found:
+        content = attribution.content
+        cue = attribution.cue
+        for start, end in quotes:
+            touches_content = content is not None and start < content.end and content.start < end
+            next_to_cue = 0 <= cue.start - end <= 4 or 0 <= start - cue.end <= 4
+            if (touches_content or next_to_cue) and not (start <= cue.start < end):
+                new_start = min(start, content.start) if content is not None else start
+                new_end = max(end, content.end) if content is not None else end
+                content = Span.of(text, new_start, new_end)
+        if content is not attribution.content:
+            attribution = Attribution(
+                cue=cue,
+                cue_lemma=attribution.cue_lemma,
+                type="direct",
+                sentence=attribution.sentence,
+                source=attribution.source,
+                content=content,
+            )
+        extended.append(attribution)
+    return extended
+
+
 def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
-    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+    if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "neg", "amod"):
         return None
     cue_lemma = lemma(token).lower()
-    # Phrasal "play down" is a denial; "point out" a speech verb.
+    # Phrasal verbs: "play down" is a denial, "point out" a speech verb.
     particle = next((child for child in token.children if child.dep_ == "prt"), None)
     if particle is not None and f"{cue_lemma} {particle.lower_}" in lexicon.cue_kind:
         cue_lemma = f"{cue_lemma} {particle.lower_}"
-    kind = lexicon.cue_kind.get(cue_lemma)
-    if kind is None:
+    frame = verb_frame(token)
+    if lexicon.cue_rate(cue_lemma.split()[0], frame) < lexicon.threshold:
         return None
+    kind = lexicon.cue_kind.get(cue_lemma, "other")
     subject = _subject_of(token)
-    content = _content_of(token, kind)
+    content = _content_of(token, frame)
     if content is None and subject is None:
         return None
-    if content is None and kind != "speech" and kind != "denial":
-        return None
-    if kind == "belief" and content is None:
-        return None
-    # "is expected to", "was reported to": a hedge with an implicit source, not a named attribution.
-    if token.dep_ in ("xcomp",) and token.head.pos_ == "VERB" and lemma(token.head) in lexicon.cue_kind:
-        return None
     cue = _cue_span(token)
-    source = _source_span(subject) if subject is not None else None
+    source = _source_span(subject, token) if subject is not None else None
     content_span = _span_of(token.doc, content) if content is not None else None
     if content_span is not None and source is not None and _inside(source, content_span):
         source = None
     direct = content_span is not None and _is_quoted(token.doc.text, content_span)
+    del kind  # the kind of cue is reported by the lemma; denials are picked up by the denial stage
     return Attribution(
         cue=cue,
         cue_lemma=cue_lemma,
@@ -158,17 +269,25 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
     )
 
 
+_RAISING = {"seem", "appear"}
+
+
 def _subject_of(verb: Token) -> Token | None:
-    """The verb's subject, or a coordinated or governing verb's subject when it has none of its own."""
+    """The source token: the verb's subject; for a passive, its agent ("by X") or none; for a coordinated
+    verb, participle or infinitive without a subject of its own, the subject of the verb it hangs from."""
+    if lemma(verb).lower() in _RAISING:
+        return None  # "X seems to Y": the writer's assessment, with no source of its own
     current = verb
     for _ in range(4):
-        subject = next((child for child in current.children if child.dep_ in _SUBJECTS), None)
-        if subject is not None:
-            return None if subject.lower_ in ("it", "there") and subject.dep_ == "nsubjpass" else subject
-        if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
-            # "said … and warned": shared subject; "…, saying …": the governing clause's subject.
-            if current.dep_ == "advcl" and current.tag_ != "VBG":
-                return None
+        for child in current.children:
+            if child.dep_ == "nsubjpass":
+                agent = next((c for c in current.children if c.dep_ == "agent"), None)
+                return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            if child.dep_ in ("nsubj", "csubj"):
+                return None if child.lower_ in ("it", "there") and child.dep_ == "expl" else child
+        if current.dep_ == "acl" and current.tag_ == "VBG":
+            return current.head  # "ads attacking X": the ads
+        if current.dep_ in ("conj", "xcomp") or (current.dep_ == "advcl" and current.tag_ == "VBG"):
             current = current.head
             continue
         if current.dep_ == "relcl":
@@ -177,30 +296,39 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _content_of(verb: Token, kind: str) -> list[Token] | None:
-    """The tokens of what is said: a clausal complement, else the clause the cue is parenthetical to, else
-    (for denials and some speech verbs) the direct object."""
-    for child in verb.children:
-        if child.dep_ in ("ccomp", "xcomp") and child.i != verb.i:
-            return list(child.subtree)
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i and verb.head.i < verb.i:
-        # "The leak was small, said the official": the cue hangs from the content's verb.
-        head = verb.head
-        return [t for t in head.subtree if t.i < verb.left_edge.i or t.i > verb.right_edge.i]
-    colon = next((child for child in verb.children if child.lower_ == ":" and child.i > verb.i), None)
-    if colon is not None:
-        sentence = verb.sent
-        tokens = [t for t in sentence if t.i > colon.i]
-        return tokens or None
-    objects = [child for child in verb.children if child.dep_ in ("dobj", "attr")]
-    if objects and kind in ("denial", "speech", "claim", "report"):
-        return list(objects[0].subtree)
-    quotes = [t for t in verb.sent if t.is_quote]
-    if quotes and kind == "speech":
-        # A quotation in the same sentence that the parse did not link.
-        before = [t for t in verb.sent if t.i < verb.i and not t.is_punct or t.is_quote]
-        if before and before[0].is_quote:
-            return [t for t in verb.sent if t.i < verb.left_edge.i]
+def _content_of(verb: Token, frame: str) -> list[Token] | None:
+    """The tokens of what is said, by frame: the clausal complement (or the clause the cue is parenthetical
+    to, or what follows a colon), the objects, or the prepositional object."""
+    if frame in ("clausal", "passive"):
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp"):
+                # "X is expected to win", "X seems to lead": with no source, the subject is part of what is
+                # attributed.
+                subject = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+                if subject is not None and (frame == "passive" or lemma(verb).lower() in _RAISING):
+                    return [*subject.subtree, *child.subtree]
+                return list(child.subtree)
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
+            # "The leak was small, said the official": the cue hangs from the content's verb.
+            return [t for t in verb.head.subtree if t.i < verb.left_edge.i or t.i > verb.right_edge.i]
+        colon = next((child for child in verb.children if child.lower_ == ":" and child.i > verb.i), None)
+        if colon is not None:
+            return [t for t in verb.sent if t.i > colon.i] or None
+    if frame == "object":
+        parts = [t for child in verb.children if child.dep_ in ("dobj", "oprd", "dative") for t in child.subtree]
+        return parts or None
+    if frame == "prep":
+        for child in verb.children:
+            if child.dep_ == "prep":
+                objects = [t for grandchild in child.children if grandchild.dep_ == "pobj" for t in grandchild.subtree]
+                if objects:
+                    return objects
+    # A quotation just before the cue that the parse did not link: “…,” she said.
+    quote_end = verb.left_edge.i - 1
+    while quote_end >= verb.sent.start and verb.doc[quote_end].is_punct and not verb.doc[quote_end].is_quote:
+        quote_end -= 1
+    if quote_end >= verb.sent.start and verb.doc[quote_end].is_quote:
+        return [t for t in verb.sent if t.i <= quote_end] or None
     return None
 
 
@@ -230,12 +358,15 @@ def _according_to(token: Token, sentence: int, lexicon: Lexicon) -> Attribution 
         kept = [t for t in clause.subtree if t.i not in phrase_tokens]
         content = _span_of(doc, kept) if kept else None
     cue = Span.of(doc.text, token.idx, cue_end_char)
-    return Attribution(cue=cue, cue_lemma=phrase, type="according_to", sentence=sentence, source=source,
-                       content=content)
+    return Attribution(
+        cue=cue, cue_lemma=phrase, type="according_to", sentence=sentence, source=source, content=content
+    )
 
 
-_INTRODUCTION = re.compile(r"^(?P<source>[A-Z][^:\n]{1,80}?)\s+(?P<cue>reports|reported|writes|wrote|says|said|"
-                           r"notes|noted|explains|explained|adds|added|continues|continued)\s*:\s*$")
+_INTRODUCTION = re.compile(
+    r"^(?P<source>[A-Z][^:\n]{1,80}?)\s+(?P<cue>reports|reported|writes|wrote|says|said|"
+    r"notes|noted|explains|explained|adds|added|continues|continued)\s*:\s*$"
+)
 
 
 def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[Attribution]:
@@ -252,8 +383,9 @@ def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[
         offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
         source_span = Span.of(text, offset + match.start("source"), offset + match.end("source"))
         cue_span = Span.of(text, offset + match.start("cue"), offset + match.end("cue"))
-        content_end = _next_introduction(text, paragraph_starts[number + 1 :]) if number + 1 < len(
-            paragraph_starts) else None
+        content_end = (
+            _next_introduction(text, paragraph_starts[number + 1 :]) if number + 1 < len(paragraph_starts) else None
+        )
         content = None
         if number + 1 < len(paragraph_starts):
             content_start = paragraph_starts[number + 1]
@@ -261,8 +393,16 @@ def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[
             content = _trim_span(text, content)
         sentence = next((i for i, s in enumerate(sentences) if s.start_char <= cue_span.start < s.end_char), 0)
         source = Source(source_span.start, source_span.end, source_span.text, "unattributed")
-        found.append(Attribution(cue=cue_span, cue_lemma=lemma_of_word(match.group("cue")), type="introduced",
-                                 sentence=sentence, source=source, content=content))
+        found.append(
+            Attribution(
+                cue=cue_span,
+                cue_lemma=lemma_of_word(match.group("cue")),
+                type="introduced",
+                sentence=sentence,
+                source=source,
+                content=content,
+            )
+        )
     return found
 
 
@@ -286,6 +426,26 @@ def lemma_of_word(word: str) -> str:
     return word
 
 
+def verb_frame(token: Token) -> str:
+    """The syntactic frame a verb appears in, as far as attribution cares: `clausal` (it takes a clause, or
+    is parenthetical to one), `object`, `prep` (a prepositional object: "referring to", "called for"),
+    `passive`, or `plain`."""
+    deps = {child.dep_ for child in token.children}
+    if deps & {"ccomp", "xcomp"} or (token.dep_ in ("parataxis", "ccomp") and token.head.i < token.i):
+        return "clausal"
+    if any(child.lower_ == ":" and child.i > token.i for child in token.children):
+        return "clausal"
+    if "auxpass" in deps:
+        return "passive"
+    if "dobj" in deps:
+        return "object"
+    if "prep" in deps and any(
+        grandchild.dep_ == "pobj" for child in token.children if child.dep_ == "prep" for grandchild in child.children
+    ):
+        return "prep"
+    return "plain"
+
+
 # -- spans -------------------------------------------------------------------------------------------------
 
 
@@ -297,10 +457,21 @@ def _cue_span(verb: Token) -> Span:
     return Span.of(verb.doc.text, start, end)
 
 
-def _source_span(subject: Token) -> Source:
+def _source_span(subject: Token, cue: Token | None = None) -> Source:
     """The subject's whole phrase (appositions and "who spoke on condition of anonymity" included), but not
-    a relative clause that contains the cue itself."""
-    tokens = [t for t in subject.subtree]
+    a relative or participial clause that contains the cue itself."""
+    nested = cue is not None and cue.i != subject.i and subject.is_ancestor(cue)
+    excluded = {t.i for t in cue.subtree} if nested else set()
+    tokens = [t for t in subject.subtree if t.i not in excluded]
+    if excluded:
+        # Keep the contiguous run around the subject's head.
+        left = subject.i
+        while left - 1 >= 0 and (left - 1) in {t.i for t in tokens}:
+            left -= 1
+        right = subject.i
+        while (right + 1) in {t.i for t in tokens}:
+            right += 1
+        tokens = [t for t in tokens if left <= t.i <= right]
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
     span = _trim_span(subject.doc.text, Span.of(subject.doc.text, start, end))
@@ -377,8 +548,9 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
 
 
 def _source_mentions(resolved: list[Attribution]) -> list[tuple[int, str, str, bool]]:
+    # An anonymous source is named by its first description, up to any apposition or relative clause.
     return [
-        (a.source.start, a.source.kind, a.source.name or a.source.text, False)
+        (a.source.start, a.source.kind, a.source.name or a.source.text.split(",")[0], False)
         for a in resolved
         if a.source is not None and a.source.kind not in ("unattributed",)
     ]
@@ -392,8 +564,23 @@ def _wanted_kinds(text: str, plural: bool, lexicon: Lexicon) -> set[str]:
         return {"unnamed_group", "organization", "government", "outlet"}
     if head in lexicon.anonymous_nouns or head in lexicon.roles:
         return {"anonymous", "official", "person"}
-    if head in ("group", "organization", "organisation", "network", "observatory", "agency", "company",
-                "firm", "party", "campaign", "committee", "association", "union", "coalition", "movement"):
+    if head in (
+        "group",
+        "organization",
+        "organisation",
+        "network",
+        "observatory",
+        "agency",
+        "company",
+        "firm",
+        "party",
+        "campaign",
+        "committee",
+        "association",
+        "union",
+        "coalition",
+        "movement",
+    ):
         return {"organization"}
     if head in lexicon.outlet_words:
         return {"outlet"}
@@ -425,15 +612,17 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         return ("official" if roles else "person"), persons[0].text, False
     if lowered in lexicon.government_names or (places and len(span) <= 2 and not orgs and root.ent_type_ == "GPE"):
         return "government", source.text, False
-    if _is_outlet(lowered, lexicon) and (orgs or head in lexicon.outlet_words or "press" in words):
-        return "outlet", (orgs[0].text if orgs else source.text), plural
+    if orgs and root.i >= orgs[0].start - 1:
+        # The head is (or sits in) the named organisation: an outlet if its name says so.
+        name = orgs[0].text
+        return ("outlet" if _is_outlet(name.lower(), lexicon) else "organization"), name, False
+    if head in lexicon.outlet_words or head_lemma in lexicon.outlet_words:
+        return "outlet", source.text, plural  # "the Iranian press", "state media"
     if head in lexicon.document_nouns or head_lemma in lexicon.document_nouns:
         return "document", None, plural
     if orgs:
         name = orgs[0].text
-        if _is_outlet(name.lower(), lexicon):
-            return "outlet", name, False
-        return "organization", name, False
+        return ("outlet" if _is_outlet(name.lower(), lexicon) else "organization"), name, False
     if head in lexicon.government_nouns or head_lemma in lexicon.government_nouns:
         return "government", source.text, False
     if head in ("sources", "source") or (anonymous_marker and (head_lemma in lexicon.anonymous_nouns)):
@@ -469,8 +658,15 @@ def profile(found: tuple[Attribution, ...], n_sentences: int) -> dict[str, Any]:
         sentences_by_kind.setdefault(a.source.kind if a.source else "unattributed", set()).add(a.sentence)
     attributed = {a.sentence for a in found}
     anonymous = sentences_by_kind.get("anonymous", set()) | sentences_by_kind.get("unnamed_group", set())
-    named = sorted({a.source.name for a in found if a.source and a.source.name and a.source.kind in
-                    ("person", "official", "organization", "outlet", "government")})
+    named = sorted(
+        {
+            a.source.name
+            for a in found
+            if a.source
+            and a.source.name
+            and a.source.kind in ("person", "official", "organization", "outlet", "government")
+        }
+    )
     total = max(n_sentences, 1)
     return {
         "attributions_by_kind": dict(sorted(by_kind.items())),

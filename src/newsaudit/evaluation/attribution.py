@@ -164,8 +164,11 @@ def score(pairs: Iterable[tuple[str, Sequence[Relation], Sequence[Relation]]]) -
     precision, recall, f1 = relation_counts.scores()
     result |= {"relation_precision": precision, "relation_recall": recall, "relation_f1": f1}
     result = {key: round(value, 4) for key, value in result.items()}
-    result |= {"n_articles": n_articles, "n_gold_relations": relation_counts.gold,
-               "n_predicted_relations": relation_counts.predicted}
+    result |= {
+        "n_articles": n_articles,
+        "n_gold_relations": relation_counts.gold,
+        "n_predicted_relations": relation_counts.predicted,
+    }
     return result
 
 
@@ -174,8 +177,7 @@ def evaluate(folder: str | Path, predict: Callable[[list[str]], list[list[Relati
     articles = load_split(folder)
     predictions = predict([article.text for article in articles])
     return score(
-        (article.text, predicted, article.relations)
-        for article, predicted in zip(articles, predictions, strict=True)
+        (article.text, predicted, article.relations) for article, predicted in zip(articles, predictions, strict=True)
     )
 
 
@@ -189,11 +191,28 @@ def predict_with(workers: int | None = None) -> Callable[[list[str]], list[list[
         auditor = Auditor(stages=["sentences", "entities", "attributions"], detect_language=False)
         articles = [Article(id=str(i), text=text) for i, text in enumerate(texts)]
         return [
-            [to_relation(attribution) for attribution in audit.attributions]
+            univocal([to_relation(a) for a in audit.attributions])
             for audit in auditor.audit_many(articles, workers=workers)
         ]
 
     return predict
+
+
+def univocal(relations: list[Relation]) -> list[Relation]:
+    """Drop relations nested in another one's content: PolNeAR gives each token one role at most, so an
+    attribution quoted inside another ("I think …" within a quotation) is never annotated there."""
+    kept = []
+    for relation in relations:
+        nested = any(
+            other is not relation
+            and other.content
+            and _overlaps(relation.cue, other.content)
+            and not _overlaps(other.cue, relation.content)
+            for other in relations
+        )
+        if not nested:
+            kept.append(relation)
+    return kept
 
 
 def to_relation(attribution) -> Relation:
