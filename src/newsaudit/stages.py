@@ -115,4 +115,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # The analysis stages live in their own modules; importing them registers them, in this order.
-from newsaudit import attribution  # noqa: E402,F401
+from newsaudit import attribution  # noqa: E402, F401, I001  (attributions, sourcing)
+from newsaudit import hedges  # noqa: E402, F401
+from newsaudit import denials  # noqa: E402, F401  (needs attributions)
