@@ -65,12 +65,20 @@ def auditor() -> Auditor:
 
 
 def assert_spans_point_into_text(data: dict) -> None:
-    """Every span in an audit's JSON must quote article.text exactly."""
+    """Every span anywhere in an audit's JSON must quote article.text exactly."""
     text = data["article"]["text"]
-    for key in ("sentences", "entities"):
-        for span in data[key]:
-            assert text[span["start"] : span["end"]] == span["text"], (key, span)
-    for span in data["article"]["paragraphs"]:
-        assert text[span["start"] : span["end"]] == span["text"]
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            if {"start", "end", "text"} <= set(value):
+                assert text[value["start"] : value["end"]] == value["text"], (path, value)
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, f"{path}[{number}]")
+
+    walk({key: value for key, value in data.items() if key != "article"}, "audit")
+    walk(data["article"]["paragraphs"], "article.paragraphs")
     for piece in data["article"]["removed"]:
         assert 0 <= piece["at"] <= len(text)

@@ -27,7 +27,7 @@ def test_settings_environment_names_the_config_file(tmp_path, monkeypatch):
         ({"max_bytes": 0}, "max_bytes"),
         ({"workers": -1}, "workers"),
         ({"model": " "}, "model"),
-    ({"extraction": "greedy"}, "extraction must be one of"),
+        ({"extraction": "greedy"}, "extraction must be one of"),
     ],
 )
 def test_settings_bad_values_are_refused(changes, message):

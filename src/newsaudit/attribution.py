@@ -57,6 +57,7 @@ class Lexicon:
     government_nouns: frozenset[str]
     document_nouns: frozenset[str]
     group_nouns: frozenset[str]
+    organization_words: frozenset[str]
     raw: dict[str, Any]
     #: (lemma, frame) -> (occurrences, occurrences as a cue) in the PolNeAR training annotations.
     frames: dict[tuple[str, str], tuple[int, int]]
@@ -92,6 +93,7 @@ class Lexicon:
             government_nouns=frozenset(sources["government_nouns"]),
             document_nouns=frozenset(sources["document_nouns"]),
             group_nouns=frozenset(sources["group_nouns"]),
+            organization_words=frozenset(sources["organization_words"]),
             raw=data,
             frames=frames or {},
         )
@@ -270,6 +272,7 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
 
 
 _RAISING = {"seem", "appear"}
+_SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "explain", "note", "write", "report"})
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -287,6 +290,13 @@ def _subject_of(verb: Token) -> Token | None:
                 return None if child.lower_ in ("it", "there") and child.dep_ == "expl" else child
         if current.dep_ == "acl" and current.tag_ == "VBG":
             return current.head  # "ads attacking X": the ads
+        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.head.head.i != current.head.i:
+            # "X said the bridge was safe and warned that …": the parse often hangs "warned" from the
+            # reported clause; a second cue verb there is coordinated with the outer cue, not with the clause.
+            outer = current.head.head
+            if outer.pos_ == "VERB" and lemma(outer).lower() in _SPEECH_LEMMAS:
+                current = outer
+                continue
         if current.dep_ in ("conj", "xcomp") or (current.dep_ == "advcl" and current.tag_ == "VBG"):
             current = current.head
             continue
@@ -515,7 +525,11 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
     mentions: list[tuple[int, str, str, bool]] = []  # (char offset, kind, name, plural)
     for entity in doc.ents:
         if entity.label_ == "PERSON":
-            mentions.append((entity.start_char, "person", entity.text, False))
+            phrase = {t.lower_ for t in entity.root.subtree} | {
+                t.lower_ for t in doc[max(0, entity.start - 3) : entity.start]
+            }
+            kind = "official" if phrase & lexicon.roles else "person"
+            mentions.append((entity.start_char, kind, entity.text, False))
         elif entity.label_ == "ORG":
             kind = "outlet" if _is_outlet(entity.text.lower(), lexicon) else "organization"
             mentions.append((entity.start_char, kind, entity.text, False))
@@ -532,8 +546,11 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
             match = next((m for m in reversed(earlier) if m[1] in wanted), None)
             if match is not None:
                 kind, name = match[1], match[2]
+            elif kind == "description":
+                head = source.text.lower().split(",")[0].split()[-1]
+                kind, name = ("organization" if head in lexicon.organization_words else "anonymous"), None
             else:
-                kind, name = ("anonymous" if kind == "description" else "unattributed"), None
+                kind, name = "unattributed", None
         resolved.append(
             Attribution(
                 cue=attribution.cue,
@@ -636,7 +653,9 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         if determiners & {"the", "this", "that"}:
             return "description", None, plural
         return "anonymous", None, plural
-    if head in ("group", "organization", "organisation", "network", "observatory", "campaign", "company"):
+    if head in lexicon.organization_words:
+        if root.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in span if t.dep_ == "compound"):
+            return "organization", source.text, plural  # a name the recogniser missed: "the Harbour Trust"
         return "description", None, plural
     return "unattributed", None, plural
 

@@ -74,7 +74,11 @@ def find_hedges(doc: Doc, lexicon: HedgeLexicon) -> tuple[Hedge, ...]:
             for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
                 if covered.isdisjoint(range(match.start(), match.end())):
                     covered.update(range(match.start(), match.end()))
-                    scope = _trimmed(text, sentence.start_char, sentence.end_char)
+                    tokens = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if tokens is not None and len(tokens) and tokens[-1].dep_ == "amod":
+                        scope = _scope(tokens[-1], kind)  # "so-called X": the noun phrase it labels
+                    else:
+                        scope = _trimmed(text, sentence.start_char, sentence.end_char)
                     found.append(Hedge(Span.of(text, match.start(), match.end()), kind, scope, index))
         for token in sentence:
             if token.idx in covered:
@@ -149,6 +153,6 @@ def _approximations(sentence, index: int, lexicon: HedgeLexicon, covered: set[in
 def _trimmed(text: str, start: int, end: int) -> Span:
     while start < end and text[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
         end -= 1
     return Span.of(text, start, end)

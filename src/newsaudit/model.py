@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[

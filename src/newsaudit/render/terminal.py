@@ -98,7 +98,94 @@ def entity_summary(audit: Audit) -> RenderableType | None:
     return table
 
 
-SECTIONS: list[Callable[[Audit], RenderableType | None]] = [header, problems, removed_chrome, entity_summary]
+def sources(audit: Audit) -> RenderableType | None:
+    """Who the article rests on: one row per source, with its kind, how many statements and which cues."""
+    if not audit.attributions:
+        return None
+    rows: dict[tuple[str, str], dict] = {}
+    for attribution in audit.attributions:
+        source = attribution.source
+        name = (source.name or source.text) if source else "(no source given)"
+        kind = source.kind if source else "unattributed"
+        row = rows.setdefault((name, kind), {"count": 0, "cues": Counter(), "types": Counter()})
+        row["count"] += 1
+        row["cues"][attribution.cue.text.lower()] += 1
+        row["types"][attribution.type] += 1
+    profile = audit.sourcing or {}
+    title = "Sources"
+    if profile:
+        title += (
+            f"  ·  {profile.get('n_named_sources', 0)} named  ·  "
+            f"{profile.get('share_anonymous_or_unnamed', 0):.0%} of sentences on anonymous or unnamed sources  ·  "
+            f"{profile.get('share_unattributed', 0):.0%} unattributed"
+        )
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("who", ratio=2)
+    table.add_column("kind", style=None, no_wrap=True)
+    table.add_column("statements", justify="right")
+    table.add_column("cues", ratio=1)
+    for (name, kind), row in sorted(rows.items(), key=lambda item: -item[1]["count"]):
+        cues = ", ".join(cue for cue, _ in row["cues"].most_common(4))
+        table.add_row(
+            Text(_shorten(name, 70)), Text(kind, style=KIND_STYLES.get(kind, "")), str(row["count"]), Text(cues)
+        )
+    return table
+
+
+KIND_STYLES = {
+    "anonymous": "bold yellow",
+    "unnamed_group": "yellow",
+    "unattributed": "dim",
+    "person": "green",
+    "official": "green",
+    "organization": "cyan",
+    "government": "cyan",
+    "outlet": "blue",
+    "document": "magenta",
+}
+
+
+def denials(audit: Audit) -> RenderableType | None:
+    """Each denial or contradiction, by whom, and what it disputes."""
+    if not audit.denials:
+        return None
+    table = Table(title="Denials and contradictions", title_justify="left", expand=True, show_lines=True)
+    table.add_column("kind", style="red", no_wrap=True)
+    table.add_column("who", ratio=1)
+    table.add_column("says", ratio=2)
+    table.add_column("disputes", ratio=3)
+    for denial in audit.denials:
+        who = (denial.source.name or denial.source.text) if denial.source else ""
+        says = denial.cue.text + (f": {denial.target.text}" if denial.target else "")
+        disputed = "\n".join("• " + _shorten(span.text, 140) for span in denial.disputes)
+        table.add_row(denial.kind, Text(_shorten(who, 60)), Text(_shorten(says, 120)), Text(disputed))
+    return table
+
+
+def hedge_summary(audit: Audit) -> RenderableType | None:
+    if not audit.hedges:
+        return None
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    for hedge in audit.hedges:
+        by_kind[hedge.kind][hedge.cue.text.lower()] += 1
+    text = Text("Hedges: ", style="bold")
+    for number, (kind, cues) in enumerate(sorted(by_kind.items())):
+        if number:
+            text.append("  ·  ", style="dim")
+        text.append(f"{kind} ", style="yellow")
+        text.append(", ".join(f"{cue} ×{n}" if n > 1 else cue for cue, n in cues.most_common(6)))
+    return text
+
+
+SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
+    header,
+    problems,
+    removed_chrome,
+    sources,
+    denials,
+    hedge_summary,
+    entity_summary,
+]
 
 
 def render(audit: Audit) -> RenderableType:

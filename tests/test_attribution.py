@@ -1,0 +1,148 @@
+"""Attribution on fictional sentences: every source kind, cue type and coreference case."""
+
+import pytest
+
+from newsaudit.model import Attribution
+
+
+@pytest.fixture(scope="module")
+def attribute(auditor):
+    def run(text: str) -> list[Attribution]:
+        result = auditor.audit("A fictional headline\n\n" + text)
+        assert not result.failed, result.errors
+        return list(result.attributions)
+
+    return run
+
+
+def only(attributions, cue_text):
+    matches = [a for a in attributions if a.cue.text == cue_text]
+    assert len(matches) == 1, [(a.cue.text, a.source and a.source.text) for a in attributions]
+    return matches[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "source_text", "kind", "name"),
+    [
+        ("Rosa Lindqvist said the new footbridge was safe.", "said", "Rosa Lindqvist", "person", "Rosa Lindqvist"),
+        (
+            "Transport Minister Lena Okafor said the ferries would run on Sunday.",
+            "said",
+            "Transport Minister Lena Okafor",
+            "official",
+            "Lena Okafor",
+        ),
+        (
+            "A senior port official, who spoke on condition of anonymity, said the tanker had leaked fuel.",
+            "said",
+            "A senior port official, who spoke on condition of anonymity",
+            "anonymous",
+            None,
+        ),
+        ("Sources said the tanker had leaked fuel overnight.", "said", "Sources", "anonymous", None),
+        ("Local residents said the smell had lasted for a week.", "said", "Local residents", "unnamed_group", None),
+        (
+            "The Brindle Bay Harbour Trust said the quay would reopen in May.",
+            "said",
+            "The Brindle Bay Harbour Trust",
+            "organization",
+            "The Brindle Bay Harbour Trust",
+        ),
+        ("Moscow says its ships stayed in port all week.", "says", "Moscow", "government", "Moscow"),
+        (
+            "The Coastal Herald reported that the mayor had resigned.",
+            "reported",
+            "The Coastal Herald",
+            "outlet",
+            "The Coastal Herald",
+        ),
+        (
+            "A report by the water authority found that nitrate levels had doubled.",
+            "found",
+            "A report by the water authority",
+            "document",
+            None,
+        ),
+    ],
+)
+def test_attribution_source_kinds(attribute, sentence, cue, source_text, kind, name):
+    found = only(attribute(sentence), cue)
+    assert found.source.text == source_text
+    assert (found.source.kind, found.source.name) == (kind, name)
+    assert found.content is not None and found.content.text in sentence
+
+
+def test_attribution_direct_quote_is_direct_and_whole(attribute):
+    text = "“We are ready. The boats are fuelled and the crews are rested,” the harbour master said."
+    found = only(attribute(text), "said")
+    assert found.type == "direct"
+    assert found.content.text.startswith("“We are ready") and found.content.text.endswith("rested,”")
+    assert found.source.text == "the harbour master"
+
+
+def test_attribution_according_to(attribute):
+    found = only(attribute("According to the harbour master, the quay will reopen on Friday."), "According to")
+    assert found.type == "according_to" and found.source.text == "the harbour master"
+    assert found.content.text == "the quay will reopen on Friday."
+
+
+def test_attribution_outlet_introduction_scopes_over_following_paragraphs(attribute):
+    text = (
+        "The Coastal Herald reports:\n\nThe tanker arrived at night. Its crew stayed aboard.\n\n"
+        "Divers inspected the hull on Tuesday."
+    )
+    found = only(attribute(text), "reports")
+    assert found.type == "introduced" and found.source.kind == "outlet"
+    assert found.content.text.startswith("The tanker arrived") and found.content.text.endswith("on Tuesday.")
+
+
+def test_attribution_coordinated_cue_shares_its_subject(attribute):
+    found = attribute("The mayor said the bridge was safe and warned that repairs would take a year.")
+    warned = only(found, "warned")
+    assert warned.source.text == "The mayor" and "repairs would take a year" in warned.content.text
+
+
+def test_attribution_participle_takes_the_governing_subject(attribute):
+    found = only(attribute("The minister criticised the plan on Monday, saying it had been rushed."), "saying")
+    assert found.source.text == "The minister"
+
+
+def test_attribution_pronoun_resolves_to_the_named_person(attribute):
+    found = attribute("Harbour master Ida Fenwick inspected the quay on Monday. She said the quay was safe.")
+    said = only(found, "said")
+    assert said.source.text == "She" and said.source.name == "Ida Fenwick" and said.source.kind == "official"
+
+
+def test_attribution_the_group_resolves_to_the_organization(attribute):
+    text = (
+        "The Kessary Monitoring Group said on Tuesday that it had counted 35 aircraft. "
+        "The aircraft landed at night, the group said."
+    )
+    last = [a for a in attribute(text) if a.source and a.source.text == "the group"]
+    assert len(last) == 1
+    assert (last[0].source.kind, last[0].source.name) == ("organization", "The Kessary Monitoring Group")
+
+
+def test_attribution_the_official_resolves_to_the_anonymous_official(attribute):
+    text = "A senior defence official said the drones had arrived on Sunday. The official said more would follow."
+    second = [a for a in attribute(text) if a.source and a.source.text == "The official"]
+    assert second and second[0].source.kind == "anonymous"
+    assert second[0].source.name == "A senior defence official"
+
+
+def test_attribution_reported_passive_has_no_source(attribute):
+    found = attribute("The commander was reported to have visited the capital in July.")
+    reported = only(found, "was reported")
+    assert reported.source is None
+
+
+def test_attribution_sourcing_profile_counts_kinds(auditor):
+    text = (
+        "A fictional headline\n\nSources said the ferry was late. Local residents said it was cancelled. "
+        "The Saltmere Ferry Company said the delay was caused by fog. The weather was calm on Sunday."
+    )
+    profile = auditor.audit(text).sourcing
+    assert profile["attributions_by_kind"] == {"anonymous": 1, "organization": 1, "unnamed_group": 1}
+    assert profile["share_anonymous_or_unnamed"] == pytest.approx(2 / 4)
+    assert profile["share_unattributed"] == pytest.approx(1 / 4)
+    assert profile["n_named_sources"] == 1
