@@ -27,7 +27,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Attribution, Source, Span
-from newsaudit.nlp import lemma
+from newsaudit.nlp import doc_text, lemma
 from newsaudit.stages import Context, stage
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
     introduced = _introduced(doc, sentences, lexicon)
     found = [a for a in found if not any(_overlap(a.cue, b.cue) for b in introduced)] + introduced
     found.extend(_speaker_colon(sentences, {i for a in found for i in range(a.cue.start, a.cue.end)}))
-    found = _extend_to_quotations(doc.text, found)
+    found = _extend_to_quotations(doc_text(doc), found)
     found = _drop_fragments(found)
     found.sort(key=lambda item: (item.cue.start, item.cue.end))
     return tuple(_resolve_sources(doc, found, lexicon))
@@ -184,7 +184,7 @@ def _speaker_colon(sentences: list[SpacySpan], taken: set[int]) -> list[Attribut
         rest = [t for t in sentence if t.i > colon.i and not t.is_space]
         if len(rest) < 3:
             continue
-        text = sentence.doc.text
+        text = doc_text(sentence.doc)
         source_span = _trim_span(text, Span.of(text, speaker.start_char, speaker.end_char))
         found.append(
             Attribution(
@@ -259,7 +259,7 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
     content_span = _span_of(token.doc, content) if content is not None else None
     if content_span is not None and source is not None and _inside(source, content_span):
         source = None
-    direct = content_span is not None and _is_quoted(token.doc.text, content_span)
+    direct = content_span is not None and _is_quoted(doc_text(token.doc), content_span)
     del kind  # the kind of cue is reported by the lemma; denials are picked up by the denial stage
     return Attribution(
         cue=cue,
@@ -272,6 +272,7 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
 
 
 _RAISING = {"seem", "appear"}
+_ACCORDING_FIRST_WORDS = frozenset({"according", "as", "in", "citing"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "explain", "note", "write", "report"})
 
 
@@ -343,8 +344,10 @@ def _content_of(verb: Token, frame: str) -> list[Token] | None:
 
 
 def _according_to(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
+    if token.lower_ not in _ACCORDING_FIRST_WORDS:
+        return None
     doc = token.doc
-    text_after = doc.text[token.idx : token.idx + 24].lower()
+    text_after = doc_text(doc)[token.idx : token.idx + 24].lower()
     phrase = next((p for p in lexicon.according_to if text_after.startswith(p)), None)
     if phrase is None:
         return None
@@ -367,7 +370,7 @@ def _according_to(token: Token, sentence: int, lexicon: Lexicon) -> Attribution 
         phrase_tokens = {t.i for t in phrase_head.subtree}
         kept = [t for t in clause.subtree if t.i not in phrase_tokens]
         content = _span_of(doc, kept) if kept else None
-    cue = Span.of(doc.text, token.idx, cue_end_char)
+    cue = Span.of(doc_text(doc), token.idx, cue_end_char)
     return Attribution(
         cue=cue, cue_lemma=phrase, type="according_to", sentence=sentence, source=source, content=content
     )
@@ -381,7 +384,7 @@ _INTRODUCTION = re.compile(
 
 def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[Attribution]:
     """ "The Daily Ledger reports:" on a line of its own scopes over the paragraphs that follow."""
-    text = doc.text
+    text = doc_text(doc)
     found = []
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
     for number, start in enumerate(paragraph_starts):
@@ -464,7 +467,7 @@ def _cue_span(verb: Token) -> Span:
     parts = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - verb.i) <= 3]
     start = min(t.idx for t in parts)
     end = max(t.idx + len(t.text) for t in parts)
-    return Span.of(verb.doc.text, start, end)
+    return Span.of(doc_text(verb.doc), start, end)
 
 
 def _source_span(subject: Token, cue: Token | None = None) -> Source:
@@ -484,7 +487,7 @@ def _source_span(subject: Token, cue: Token | None = None) -> Source:
         tokens = [t for t in tokens if left <= t.i <= right]
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    span = _trim_span(subject.doc.text, Span.of(subject.doc.text, start, end))
+    span = _trim_span(doc_text(subject.doc), Span.of(doc_text(subject.doc), start, end))
     return Source(span.start, span.end, span.text, "unattributed")
 
 
@@ -494,7 +497,7 @@ def _span_of(doc: Doc, tokens: list[Token]) -> Span | None:
         return None
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t.text) for t in tokens)
-    span = _trim_span(doc.text, Span.of(doc.text, start, end))
+    span = _trim_span(doc_text(doc), Span.of(doc_text(doc), start, end))
     return span if span.start < span.end else None
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Hedge, Span
-from newsaudit.nlp import lemma
+from newsaudit.nlp import doc_text, lemma
 from newsaudit.stages import Context, stage
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ class HedgeLexicon:
     words: dict[str, str]  # lower-case word -> kind
     modals: dict[str, str]
     verbs: dict[str, str]  # lemma -> kind
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    phrases: re.Pattern[str]  # every phrase in one alternation, longest first
+    phrase_kinds: dict[str, str]  # lower-case phrase -> kind
     approximators: tuple[str, ...]
 
     @classmethod
@@ -42,18 +43,18 @@ class HedgeLexicon:
     @classmethod
     def from_toml(cls, text: str) -> HedgeLexicon:
         sections = tomllib.loads(text)["hedges"]
-        words, modals, verbs, phrases = {}, {}, {}, []
+        words, modals, verbs, phrase_kinds = {}, {}, {}, {}
         for kind, section in sections.items():
             if kind == "approximation":
                 continue
             words.update({word: kind for word in section.get("words", []) if " " not in word})
             modals.update({word: kind for word in section.get("modals", [])})
             verbs.update({word: kind for word in section.get("verbs", [])})
-            phrases.extend(
-                (re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE), kind) for phrase in section.get("phrases", [])
-            )
+            phrase_kinds.update({phrase.lower(): kind for phrase in section.get("phrases", [])})
         approximators = tuple(sorted(sections["approximation"]["words"], key=len, reverse=True))
-        return cls(words, modals, verbs, tuple(phrases), approximators)
+        alternation = "|".join(re.escape(phrase) for phrase in sorted(phrase_kinds, key=len, reverse=True))
+        phrases = re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
+        return cls(words, modals, verbs, phrases, phrase_kinds, approximators)
 
 
 @stage("hedges", requires=("sentences",), assigns=("hedges",))
@@ -65,21 +66,22 @@ def hedges(context: Context) -> dict[str, Any]:
 
 
 def find_hedges(doc: Doc, lexicon: HedgeLexicon) -> tuple[Hedge, ...]:
-    text = doc.text
+    text = doc_text(doc)
     found: list[Hedge] = []
     covered: set[int] = set()
     for index, sentence in enumerate(doc.sents):
         # Phrases first: they are the most specific ("could not be verified" is not a modal hedge).
-        for pattern, kind in lexicon.phrases:
-            for match in pattern.finditer(text, sentence.start_char, sentence.end_char):
-                if covered.isdisjoint(range(match.start(), match.end())):
-                    covered.update(range(match.start(), match.end()))
-                    tokens = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                    if tokens is not None and len(tokens) and tokens[-1].dep_ == "amod":
-                        scope = _scope(tokens[-1], kind)  # "so-called X": the noun phrase it labels
-                    else:
-                        scope = _trimmed(text, sentence.start_char, sentence.end_char)
-                    found.append(Hedge(Span.of(text, match.start(), match.end()), kind, scope, index))
+        for match in lexicon.phrases.finditer(text, sentence.start_char, sentence.end_char):
+            if not covered.isdisjoint(range(match.start(), match.end())):
+                continue
+            covered.update(range(match.start(), match.end()))
+            kind = lexicon.phrase_kinds[match.group().lower()]
+            tokens = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if tokens is not None and len(tokens) and tokens[-1].dep_ == "amod":
+                scope = _scope(tokens[-1], kind)  # "so-called X": the noun phrase it labels
+            else:
+                scope = _trimmed(text, sentence.start_char, sentence.end_char)
+            found.append(Hedge(Span.of(text, match.start(), match.end()), kind, scope, index))
         for token in sentence:
             if token.idx in covered:
                 continue
@@ -105,7 +107,7 @@ def _token_kind(token: Token, lexicon: HedgeLexicon) -> str | None:
 
 
 def _scope(token: Token, kind: str) -> Span:
-    text = token.doc.text
+    text = doc_text(token.doc)
     if token.pos_ == "ADJ" or token.dep_ == "amod":
         head = token.head if token.dep_ == "amod" else token
         tokens = list(head.subtree)
@@ -124,7 +126,7 @@ def _scope(token: Token, kind: str) -> Span:
 
 def _approximations(sentence, index: int, lexicon: HedgeLexicon, covered: set[int]) -> list[Hedge]:
     """ "nearly 1,000 miles", "about 300 residents", "hundreds, rather than thousands" is not one."""
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     found = []
     lowered = text[sentence.start_char : sentence.end_char].lower()
     for word in lexicon.approximators:

@@ -77,6 +77,14 @@ def load_sentencizer() -> Language:
     return nlp
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once: spaCy rebuilds the string from every token on each access."""
+    text = doc.user_data.get("newsaudit_text")
+    if text is None:
+        text = doc.user_data["newsaudit_text"] = doc.text
+    return text
+
+
 _LEMMATIZERS: dict[int, object] = {}
 
 

