@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args()
 
-    from newsaudit.attribution import verb_frame
+    from newsaudit.attribution import cue_frame
     from newsaudit.evaluation.attribution import load_split
     from newsaudit.nlp import lemma, load_pipeline
 
@@ -46,11 +46,12 @@ def main() -> None:
         cue_chars = {i for r in article.relations for s, e in r.cue for i in range(s, e)}
         content_chars = {i for r in article.relations for s, e in r.content for i in range(s, e)}
         for token in doc:
-            if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "neg"):
+            frame = cue_frame(token)
+            if frame is None:
                 continue
             if token.idx in content_chars and token.idx not in cue_chars:
                 continue
-            key = (lemma(token).lower(), verb_frame(token))
+            key = (lemma(token).lower(), frame)
             totals[key] += 1
             positives[key] += token.idx in cue_chars
     rows = sorted((key, n, positives[key]) for key, n in totals.items() if n >= args.min_count and positives[key] > 0)

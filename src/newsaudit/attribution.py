@@ -63,6 +63,8 @@ class Lexicon:
     frames: dict[tuple[str, str], tuple[int, int]]
     #: A verb is a cue when its smoothed cue rate in its frame reaches this (tuned on PolNeAR train).
     threshold: float = 0.4
+    #: The same for nouns and adjectives ("her criticism of", "is confident that"), which are cues less often.
+    nominal_threshold: float = 0.5
 
     @classmethod
     @cache
@@ -99,9 +101,9 @@ class Lexicon:
         )
 
     def cue_rate(self, word: str, frame: str) -> float:
-        """How likely this verb in this frame is an attribution cue: the training rate, smoothed towards a
+        """How likely this word in this frame is an attribution cue: the training rate, smoothed towards a
         prior from the hand lexicon (so unseen verbs of speech still count when they take a clause)."""
-        in_lexicon = word in self.cue_kind
+        in_lexicon = word in self.cue_kind and ":" not in frame  # the hand lexicon lists verbs
         prior = 0.7 if in_lexicon and frame == "clausal" else 0.4 if in_lexicon else 0.02
         occurrences, cues = self.frames.get((word, frame), (0, 0))
         return (cues + 2 * prior) / (occurrences + 2)
@@ -141,6 +143,12 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
             if relation is not None:
                 taken.update(range(token.i, token.i + 2))
                 found.append(relation)
+        for token in sentence:
+            if token.i not in taken and token.pos_ in ("NOUN", "ADJ"):
+                relation = _cue_nominal(token, index, lexicon, taken)
+                if relation is not None:
+                    taken.add(token.i)
+                    found.append(relation)
     introduced = _introduced(doc, sentences, lexicon)
     found = [a for a in found if not any(_overlap(a.cue, b.cue) for b in introduced)] + introduced
     found.extend(_speaker_colon(sentences, {i for a in found for i in range(a.cue.start, a.cue.end)}))
@@ -272,8 +280,49 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
 
 
 _RAISING = {"seem", "appear"}
-_ACCORDING_FIRST_WORDS = frozenset({"according", "as", "in", "citing"})
+_ACCORDING_FIRST_WORDS = frozenset({"according", "as", "in"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "explain", "note", "write", "report"})
+
+
+def _cue_nominal(token: Token, sentence: int, lexicon: Lexicon, taken: set[int]) -> Attribution | None:
+    """A noun or predicative adjective cue: "the mayor's criticism of the plan", "she is confident that …"."""
+    frame = cue_frame(token)
+    if frame is None or frame.endswith(":plain"):
+        return None
+    if lexicon.cue_rate(lemma(token).lower(), frame) < lexicon.nominal_threshold:
+        return None
+    ancestors = list(token.ancestors)[:3]
+    if any(ancestor.i in taken for ancestor in ancestors):
+        return None  # "said in a statement": part of a verb cue already found
+    doc = token.doc
+    subject = None
+    if frame == "n:poss":
+        subject = next(child for child in token.children if child.dep_ == "poss")
+    elif token.pos_ == "ADJ":
+        subject = next((child for child in token.head.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    content_tokens: list[Token] | None = None
+    target = _prep_object(token)
+    if target is not None:
+        content_tokens = list(target.subtree)
+    else:
+        clause = next(
+            (c for c in token.children if c.dep_ in ("acl", "ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")), None
+        )
+        if clause is not None:
+            content_tokens = list(clause.subtree)
+    if content_tokens is None:
+        return None
+    text = doc_text(doc)
+    cue = Span.of(text, token.idx, token.idx + len(token.text))
+    source = _source_span(subject) if subject is not None else None
+    return Attribution(
+        cue=cue,
+        cue_lemma=lemma(token).lower(),
+        type="indirect",
+        sentence=sentence,
+        source=source,
+        content=_span_of(doc, content_tokens),
+    )
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -301,8 +350,8 @@ def _subject_of(verb: Token) -> Token | None:
         if current.dep_ in ("conj", "xcomp") or (current.dep_ == "advcl" and current.tag_ == "VBG"):
             current = current.head
             continue
-        if current.dep_ == "relcl":
-            return current.head
+        # A relative clause with no subject of its own ("the words to say", "a report released on Tuesday")
+        # hangs from its object, not its speaker.
         return None
     return None
 
@@ -351,14 +400,10 @@ def _according_to(token: Token, sentence: int, lexicon: Lexicon) -> Attribution 
     phrase = next((p for p in lexicon.according_to if text_after.startswith(p)), None)
     if phrase is None:
         return None
-    if phrase == "citing" and token.lower_ != "citing":
-        return None
     cue_end_char = token.idx + len(phrase)
     cue_tokens = [t for t in doc[token.i : token.i + 4] if t.idx < cue_end_char]
     last = cue_tokens[-1]
     objects = [t for t in last.children if t.dep_ == "pobj"] or [t for t in last.subtree if t.dep_ == "pobj"]
-    if not objects and token.lower_ == "citing":
-        objects = [t for t in token.children if t.dep_ in ("dobj", "pobj")]
     if not objects:
         return None
     source_token = objects[0]
@@ -437,6 +482,43 @@ def lemma_of_word(word: str) -> str:
             stem = word[: -len(suffix)] + replacement
             return stem + "e" if stem.endswith(("not", "plain", "continu")) and not stem.endswith("e") else stem
     return word
+
+
+_CONTENT_PREPOSITIONS = frozenset({"of", "for", "to", "about", "on", "against", "with", "over", "that", "in"})
+
+
+def cue_frame(token: Token) -> str | None:
+    """The frame of a candidate cue of any part of speech, or None for tokens that cannot be cues.
+
+    Verbs use `verb_frame`; nouns are `n:poss` (someone's criticism), `n:prep` (criticism of …), `n:clausal`
+    (the claim that …) or `n:plain`; predicative adjectives are `a:clausal`, `a:prep` or `a:plain`."""
+    if token.pos_ in ("VERB", "AUX"):
+        return None if token.dep_ in ("aux", "auxpass", "neg", "amod") else verb_frame(token)
+    deps = {child.dep_ for child in token.children}
+    if token.pos_ == "NOUN":
+        if "poss" in deps:
+            return "n:poss"
+        if deps & {"acl", "ccomp"} and any(c.dep_ in ("acl", "ccomp") and c.pos_ == "VERB" for c in token.children):
+            return "n:clausal"
+        if _prep_object(token) is not None:
+            return "n:prep"
+        return "n:plain"
+    if token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd"):
+        if deps & {"xcomp", "ccomp"}:
+            return "a:clausal"
+        if _prep_object(token) is not None:
+            return "a:prep"
+        return "a:plain"
+    return None
+
+
+def _prep_object(token: Token) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in _CONTENT_PREPOSITIONS:
+            objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return objects[0]
+    return None
 
 
 def verb_frame(token: Token) -> str:
