@@ -347,8 +347,11 @@ def _subject_of(verb: Token) -> Token | None:
             if outer.pos_ == "VERB" and lemma(outer).lower() in _SPEECH_LEMMAS:
                 current = outer
                 continue
-        if current.dep_ in ("conj", "xcomp") or (current.dep_ == "advcl" and current.tag_ == "VBG"):
+        if current.dep_ in ("conj", "xcomp", "advcl"):
             current = current.head
+            continue
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
+            current = current.head.head  # "… by nominating", "after saying": the governing verb's subject
             continue
         # A relative clause with no subject of its own ("the words to say", "a report released on Tuesday")
         # hangs from its object, not its speaker.
