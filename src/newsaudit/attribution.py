@@ -164,15 +164,20 @@ def _overlap(a: Span | Source | None, b: Span | Source | None) -> bool:
 
 def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
     """Drop cues that sit inside another attribution's source ("the official, who spoke … to discuss …") and
-    sourceless cues nested inside another attribution's content: they add nothing a reader can use."""
+    cues nested inside another attribution's content with no source or the same source: they add nothing a
+    reader can use."""
     kept = []
     for attribution in found:
         in_source = any(_overlap(attribution.cue, other.source) for other in found if other is not attribution)
-        nested_sourceless = attribution.source is None and any(
-            other is not attribution and other.type != "introduced" and _overlap(attribution.cue, other.content)
+        # Nested without a source of its own, or with the very same source ("purported to show"): a fragment.
+        nested_fragment = any(
+            other is not attribution
+            and other.type != "introduced"
+            and _overlap(attribution.cue, other.content)
+            and (attribution.source is None or attribution.source == other.source)
             for other in found
         )
-        if not in_source and not nested_sourceless:
+        if not in_source and not nested_fragment:
             kept.append(attribution)
     return kept
 
@@ -226,6 +231,9 @@ def _extend_to_quotations(text: str, found: list[Attribution]) -> list[Attributi
     for attribution in found:
         content = attribution.content
         cue = attribution.cue
+        if attribution.type == "introduced":
+            extended.append(attribution)
+            continue
         for start, end in quotes:
             touches_content = content is not None and start < content.end and content.start < end
             next_to_cue = 0 <= cue.start - end <= 4 or 0 <= start - cue.end <= 4
@@ -325,6 +333,15 @@ def _cue_nominal(token: Token, sentence: int, lexicon: Lexicon, taken: set[int])
     )
 
 
+def _is_coordinated_cue(token: Token) -> bool:
+    return (
+        token.pos_ == "VERB"
+        and lemma(token).lower() in Lexicon.default().cue_kind
+        and not any(child.dep_ in _SUBJECTS for child in token.children)
+        and any(child.dep_ in ("ccomp", "xcomp") for child in token.children)
+    )
+
+
 def _subject_of(verb: Token) -> Token | None:
     """The source token: the verb's subject; for a passive, its agent ("by X") or none; for a coordinated
     verb, participle or infinitive without a subject of its own, the subject of the verb it hangs from."""
@@ -364,6 +381,13 @@ def _content_of(verb: Token, frame: str) -> list[Token] | None:
     to, or what follows a colon), the objects, or the prepositional object."""
     if frame in ("clausal", "passive"):
         for child in verb.children:
+            if child.dep_ == "ccomp" and lemma(verb).lower() in _SPEECH_LEMMAS:
+                # "said the bridge was safe and warned that …": the coordinated cue is not part of what was said.
+                coordinated = [c for c in child.children if c.dep_ == "conj" and _is_coordinated_cue(c)]
+                if coordinated:
+                    skip = {t.i for c in coordinated for t in c.subtree}
+                    kept = [t for t in child.subtree if t.i not in skip and not (t.dep_ == "cc" and t.head == child)]
+                    return kept
             if child.dep_ in ("ccomp", "xcomp"):
                 # "X is expected to win", "X seems to lead": with no source, the subject is part of what is
                 # attributed.
@@ -612,7 +636,7 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
     """Give each source its kind and name, following pronouns and descriptions back to earlier mentions."""
     mentions: list[tuple[int, str, str, bool]] = []  # (char offset, kind, name, plural)
     for entity in doc.ents:
-        if entity.label_ == "PERSON":
+        if entity.label_ == "PERSON" and entity.root.pos_ == "PROPN":
             phrase = {t.lower_ for t in entity.root.subtree} | {
                 t.lower_ for t in doc[max(0, entity.start - 3) : entity.start]
             }
@@ -704,7 +728,8 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
     head_lemma = lemma(root).lower()
     plural = root.tag_ in ("NNS", "NNPS") or head in _PLURAL_PRONOUNS
     entities = [e for e in doc.ents if e.start_char >= source.start and e.end_char <= source.end]
-    persons = [e for e in entities if e.label_ == "PERSON"]
+    # The small model sometimes tags a plural common noun ("Photographs") as a person: require a proper noun.
+    persons = [e for e in entities if e.label_ == "PERSON" and e.root.pos_ == "PROPN"]
     orgs = [e for e in entities if e.label_ in ("ORG",)]
     places = [e for e in entities if e.label_ in ("GPE",)]
     anonymous_marker = any(marker in lowered for marker in lexicon.anonymity) or any(
@@ -717,6 +742,8 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         return ("official" if roles else "person"), persons[0].text, False
     if lowered in lexicon.government_names or (places and len(span) <= 2 and not orgs and root.ent_type_ == "GPE"):
         return "government", source.text, False
+    if head in lexicon.government_nouns and head not in ("army", "military", "police"):
+        return "government", source.text, plural  # "Northland's defence ministry", "the authorities"
     if orgs and root.i >= orgs[0].start - 1:
         # The head is (or sits in) the named organisation: an outlet if its name says so.
         name = orgs[0].text

@@ -105,7 +105,8 @@ def sources(audit: Audit) -> RenderableType | None:
     rows: dict[tuple[str, str], dict] = {}
     for attribution in audit.attributions:
         source = attribution.source
-        name = (source.name or source.text) if source else "(no source given)"
+        # An anonymous source has no name: show its first description, without apposition or clause.
+        name = (source.name or source.text.split(",")[0]) if source else "(no source given)"
         kind = source.kind if source else "unattributed"
         row = rows.setdefault((name, kind), {"count": 0, "cues": Counter(), "types": Counter()})
         row["count"] += 1
