@@ -18,10 +18,12 @@ earlier compatible mention.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -65,13 +67,21 @@ class Lexicon:
     threshold: float = 0.4
     #: The same for nouns and adjectives ("her criticism of", "is confident that"), which are cues less often.
     nominal_threshold: float = 0.5
+    #: The learned cue model's weights (feature -> weight); empty falls back to the rate table alone.
+    cue_weights: dict[str, float] = field(default_factory=dict)
+    #: Probability from the cue model above which a candidate is a cue (tuned on held-out PolNeAR train).
+    model_threshold: float = 0.5
 
     @classmethod
     @cache
     def default(cls) -> Lexicon:
         folder = resources.files("newsaudit").joinpath("lexicons")
         frames = read_frames(folder.joinpath("cue_frames.tsv").read_text(encoding="utf-8"))
-        return cls.from_toml(folder.joinpath("attribution.toml").read_text(encoding="utf-8"), frames)
+        lexicon = cls.from_toml(folder.joinpath("attribution.toml").read_text(encoding="utf-8"), frames)
+        model = folder.joinpath("cue_model.json")
+        if model.is_file():
+            lexicon = replace(lexicon, cue_weights=json.loads(model.read_text(encoding="utf-8"))["weights"])
+        return lexicon
 
     @classmethod
     def from_toml(cls, text: str, frames: dict[tuple[str, str], tuple[int, int]] | None = None) -> Lexicon:
@@ -108,6 +118,15 @@ class Lexicon:
         occurrences, cues = self.frames.get((word, frame), (0, 0))
         return (cues + 2 * prior) / (occurrences + 2)
 
+    def is_cue(self, token: Token, frame: str, quoted: bool) -> bool:
+        """The cue decision: the learned model where one is shipped, else the rate table."""
+        word = lemma(token).lower()
+        if not self.cue_weights:
+            threshold = self.nominal_threshold if ":" in frame else self.threshold
+            return self.cue_rate(word, frame) >= threshold
+        score = sum(self.cue_weights.get(feature, 0.0) for feature in cue_features(token, frame, self, quoted))
+        return 1 / (1 + math.exp(-score)) >= self.model_threshold
+
 
 def read_frames(text: str) -> dict[tuple[str, str], tuple[int, int]]:
     frames = {}
@@ -135,17 +154,18 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
     sentences = list(doc.sents)
     found: list[Attribution] = []
     taken: set[int] = set()  # cue token indices already used
+    quoted = {i for start, end in quotation_spans(doc_text(doc)) for i in range(start, end)}
     for index, sentence in enumerate(sentences):
         for token in sentence:
             if token.i in taken:
                 continue
-            relation = _according_to(token, index, lexicon) or _cue_verb(token, index, lexicon)
+            relation = _according_to(token, index, lexicon) or _cue_verb(token, index, lexicon, token.idx in quoted)
             if relation is not None:
                 taken.update(range(token.i, token.i + 2))
                 found.append(relation)
         for token in sentence:
             if token.i not in taken and token.pos_ in ("NOUN", "ADJ"):
-                relation = _cue_nominal(token, index, lexicon, taken)
+                relation = _cue_nominal(token, index, lexicon, taken, token.idx in quoted)
                 if relation is not None:
                     taken.add(token.i)
                     found.append(relation)
@@ -254,7 +274,7 @@ def _extend_to_quotations(text: str, found: list[Attribution]) -> list[Attributi
     return extended
 
 
-def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
+def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = False) -> Attribution | None:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "neg", "amod"):
         return None
     cue_lemma = lemma(token).lower()
@@ -263,7 +283,7 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | No
     if particle is not None and f"{cue_lemma} {particle.lower_}" in lexicon.cue_kind:
         cue_lemma = f"{cue_lemma} {particle.lower_}"
     frame = verb_frame(token)
-    if lexicon.cue_rate(cue_lemma.split()[0], frame) < lexicon.threshold:
+    if not lexicon.is_cue(token, frame, quoted):
         return None
     kind = lexicon.cue_kind.get(cue_lemma, "other")
     subject = _subject_of(token)
@@ -292,12 +312,14 @@ _ACCORDING_FIRST_WORDS = frozenset({"according", "as", "in"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "explain", "note", "write", "report"})
 
 
-def _cue_nominal(token: Token, sentence: int, lexicon: Lexicon, taken: set[int]) -> Attribution | None:
+def _cue_nominal(
+    token: Token, sentence: int, lexicon: Lexicon, taken: set[int], quoted: bool = False
+) -> Attribution | None:
     """A noun or predicative adjective cue: "the mayor's criticism of the plan", "she is confident that …"."""
     frame = cue_frame(token)
     if frame is None or frame.endswith(":plain"):
         return None
-    if lexicon.cue_rate(lemma(token).lower(), frame) < lexicon.nominal_threshold:
+    if not lexicon.is_cue(token, frame, quoted):
         return None
     ancestors = list(token.ancestors)[:3]
     if any(ancestor.i in taken for ancestor in ancestors):
@@ -546,6 +568,39 @@ def _prep_object(token: Token) -> Token | None:
             if objects:
                 return objects[0]
     return None
+
+
+def cue_features(token: Token, frame: str, lexicon: Lexicon, quoted: bool) -> list[str]:
+    """Binary features of a candidate cue for the learned cue model (`lexicons/cue_model.json`)."""
+    word = lemma(token).lower()
+    subject = next((child for child in token.children if child.dep_ in _SUBJECTS or child.dep_ == "poss"), None)
+    subject_kind = "none" if subject is None else subject.pos_ + ":" + (subject.ent_type_ or "-")
+    features = [
+        "bias",
+        f"l={word}",
+        f"f={frame}",
+        f"lf={word}|{frame}",
+        f"dep={token.dep_}",
+        f"tag={token.tag_}",
+        f"head={token.head.pos_}:{token.dep_}",
+        f"subj={subject_kind}",
+        f"sfx={word[-3:]}",
+        f"lex={lexicon.cue_kind.get(word, '-')}",
+        f"rate={min(int(lexicon.cue_rate(word, frame) * 10), 9)}",
+    ]
+    if quoted:
+        features.append("quoted")
+    if any(child.dep_ == "neg" for child in token.children):
+        features.append("neg")
+    if any(
+        grandchild.dep_ == "mark" and grandchild.lower_ == "that"
+        for child in token.children
+        for grandchild in child.children
+    ):
+        features.append("that")
+    if token.i - token.sent.start < 2:
+        features.append("first")
+    return features
 
 
 def verb_frame(token: Token) -> str:
