@@ -124,6 +124,13 @@ def _scope(token: Token, kind: str) -> Span:
     return _trimmed(text, max(start, sentence.start_char), min(end, sentence.end_char))
 
 
+_NUMBER_WORDS = (
+    r"(?:a |one |two |three |several )?(?:hundred|thousand|million|billion|dozen|half|third|quarter)"
+    r"|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety)\b"
+)
+
+
 def _approximations(sentence, index: int, lexicon: HedgeLexicon, covered: set[int]) -> list[Hedge]:
     """ "nearly 1,000 miles", "about 300 residents", "hundreds, rather than thousands" is not one."""
     text = doc_text(sentence.doc)
@@ -131,8 +138,7 @@ def _approximations(sentence, index: int, lexicon: HedgeLexicon, covered: set[in
     lowered = text[sentence.start_char : sentence.end_char].lower()
     for word in lexicon.approximators:
         for match in re.finditer(
-            rf"\b{re.escape(word)}\s+(?=[\d$€£]|(?:a |one |two |three |several )?"
-            r"(?:hundred|thousand|million|billion|dozen|half|third|quarter))",
+            rf"\b{re.escape(word)}\s+(?=[\d$€£]|{_NUMBER_WORDS})",
             lowered,
         ):
             start = sentence.start_char + match.start()

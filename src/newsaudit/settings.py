@@ -36,7 +36,7 @@ class Settings:
     #: Worker processes for batches; 0 means one per CPU core.
     workers: int = 0
     #: Articles handed to spaCy's `pipe` at once.
-    batch_size: int = 16
+    batch_size: int = 8
     #: Cut site chrome (badges, comment boxes, related-link inserts …) out of the text.
     remove_chrome: bool = True
     #: HTML extraction's trade-off: "precision" (default; best F1 on the extraction benchmark), "balanced" or
