@@ -146,3 +146,17 @@ def test_attribution_sourcing_profile_counts_kinds(auditor):
     assert profile["share_anonymous_or_unnamed"] == pytest.approx(2 / 4)
     assert profile["share_unattributed"] == pytest.approx(1 / 4)
     assert profile["n_named_sources"] == 1
+
+
+def test_attribution_description_with_its_own_modifiers_is_not_merged_with_an_earlier_name(attribute):
+    text = (
+        "Analysts at Crestline Research said the strike was costly. "
+        "The port authority declined to comment on the delays."
+    )
+    found = [a for a in attribute(text) if a.source and a.source.text == "The port authority"]
+    assert found and (found[0].source.kind, found[0].source.name) == ("organization", None)
+
+
+def test_attribution_compound_plural_people_are_an_unnamed_group(attribute):
+    found = only(attribute("Dockworkers at the port said they would strike again."), "said")
+    assert found.source.kind == "unnamed_group"

@@ -710,6 +710,11 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
         if kind == "pronoun" or kind == "description":
             earlier = [m for m in mentions + _source_mentions(resolved) if m[0] < source.start]
             wanted = _wanted_kinds(source.text.lower(), plural, lexicon)
+            words = source.text.lower().split(",")[0].split()
+            if kind == "description" and len(words) > 2:
+                # "the port authority" is not "Crestline Research": a description with its own modifiers
+                # refers back only to a mention that shares its head word.
+                earlier = [m for m in earlier if words[-1] in m[2].lower()]
             match = next((m for m in reversed(earlier) if m[1] in wanted), None)
             if match is not None:
                 kind, name = match[1], match[2]
@@ -814,7 +819,11 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         return "government", source.text, False
     if head in ("sources", "source") or (anonymous_marker and (head_lemma in lexicon.anonymous_nouns)):
         return "anonymous", None, plural
-    if plural and (head in lexicon.group_nouns or head_lemma + "s" in lexicon.group_nouns):
+    if plural and (
+        head in lexicon.group_nouns
+        or head_lemma + "s" in lexicon.group_nouns
+        or any(head.endswith(noun) for noun in lexicon.group_nouns if len(noun) >= 6)  # "dockworkers"
+    ):
         return "unnamed_group", None, True
     if head in ("some", "many", "others", "several", "most", "few"):
         return "unnamed_group", None, True
