@@ -12,31 +12,48 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("NEWSAUDIT_DATA") or REPO.parent / "shared" / "data")
 
 
+def run(command: list[str]) -> dict:
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
 def main() -> int:
     floors = json.loads((REPO / "ci" / "floors.json").read_text())
-    benchmark = DATA / "article_extraction_benchmark"
-    if not benchmark.exists():
-        print(f"floors: skipped, {benchmark} not found")
-        return 0
-    command = [
-        "newsaudit",
-        "eval",
-        "extraction",
-        str(benchmark / "html"),
-        str(benchmark / "ground-truth.json"),
-        "--compare",
-    ]
-    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    floor = floors["extraction"]["f1"]
-    print(
-        f"floors: extraction f1 {result['f1']} (floor {floor}), trafilatura {result['trafilatura']['f1']}, "
-        f"n={result['n']}"
-    )
     failures = []
-    if result["f1"] < floor:
-        failures.append(f"extraction f1 {result['f1']} is below its floor {floor}")
-    if result["f1"] < result["trafilatura"]["f1"]:
-        failures.append("extraction f1 is below plain trafilatura measured in the same run")
+    benchmark = DATA / "article_extraction_benchmark"
+    if benchmark.exists():
+        result = run(
+            [
+                "newsaudit",
+                "eval",
+                "extraction",
+                str(benchmark / "html"),
+                str(benchmark / "ground-truth.json"),
+                "--compare",
+            ]
+        )
+        floor = floors["extraction"]["f1"]
+        print(
+            f"floors: extraction f1 {result['f1']} (floor {floor}), trafilatura {result['trafilatura']['f1']}, "
+            f"n={result['n']}"
+        )
+        if result["f1"] < floor:
+            failures.append(f"extraction f1 {result['f1']} is below its floor {floor}")
+        if result["f1"] < result["trafilatura"]["f1"]:
+            failures.append("extraction f1 is below plain trafilatura measured in the same run")
+    else:
+        print(f"floors: extraction skipped, {benchmark} not found")
+    polnear = DATA / "polnear" / "dev"
+    if polnear.exists():
+        result = run(["newsaudit", "eval", "attribution", str(polnear)])
+        print(
+            f"floors: attribution relation_f1 {result['relation_f1']}, source_f1 {result['source_f1']} "
+            f"(floors {floors['attribution']['relation_f1']}, {floors['attribution']['source_f1']})"
+        )
+        for key in ("relation_f1", "source_f1"):
+            if result[key] < floors["attribution"][key]:
+                failures.append(f"attribution {key} {result[key]} is below its floor {floors['attribution'][key]}")
+    else:
+        print(f"floors: attribution skipped, {polnear} not found")
     for failure in failures:
         print(f"floors: FAIL {failure}")
     return 1 if failures else 0
