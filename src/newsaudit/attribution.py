@@ -3,12 +3,14 @@ pronouns and descriptions resolved to earlier mentions.
 
 The rules, in the order they are tried for each sentence:
 
-1. *Cue verbs* (lexicon `lexicons/attribution.toml`): a reporting, belief, claim or denial verb with a
-   subject, a clausal complement, a quotation or an object. Coordinated verbs share their subject ("said …
-   and warned"); a participle ("…, saying …") takes the subject of the verb it hangs from.
+1. *Cue words*: a verb, noun or predicative adjective in a frame (`cue_frame`) that a learned model, trained
+   on PolNeAR (`lexicons/cue_model.json`, over a rate table `lexicons/cue_frames.tsv` and the hand lexicon
+   `lexicons/attribution.toml`), calls a cue. Coordinated verbs share their subject ("said … and warned"); a
+   participle ("…, saying …") or gerund ("after saying") takes the subject of the verb it hangs from; a
+   passive takes its agent, a raising verb ("seems") none.
 2. *According to*: "according to X" and its kin; the content is the clause the phrase modifies.
 3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
-   such line.
+   such line; and "Speaker: what they say" colons.
 
 Then each source is classified (person, official, anonymous, unnamed group, organization, government,
 outlet, document) from its named entities and head noun, and pronouns ("he said"), relative pronouns ("who
@@ -39,10 +41,8 @@ if TYPE_CHECKING:
 _QUOTES = "\"“”‘’'«»„"
 _TRIM = " \t\n,;:—–-"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-_CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we", "you", "me", "us"}
 _PLURAL_PRONOUNS = {"they", "them", "we", "us"}
-_THING_PRONOUNS = {"it"}
 _RELATIVE = {"who", "which", "that"}
 
 
@@ -60,7 +60,6 @@ class Lexicon:
     document_nouns: frozenset[str]
     group_nouns: frozenset[str]
     organization_words: frozenset[str]
-    raw: dict[str, Any]
     #: (lemma, frame) -> (occurrences, occurrences as a cue) in the PolNeAR training annotations.
     frames: dict[tuple[str, str], tuple[int, int]]
     #: A verb is a cue when its smoothed cue rate in its frame reaches this (tuned on PolNeAR train).
@@ -106,7 +105,6 @@ class Lexicon:
             document_nouns=frozenset(sources["document_nouns"]),
             group_nouns=frozenset(sources["group_nouns"]),
             organization_words=frozenset(sources["organization_words"]),
-            raw=data,
             frames=frames or {},
         )
 
@@ -262,14 +260,7 @@ def _extend_to_quotations(text: str, found: list[Attribution]) -> list[Attributi
                 new_end = max(end, content.end) if content is not None else end
                 content = Span.of(text, new_start, new_end)
         if content is not attribution.content:
-            attribution = Attribution(
-                cue=cue,
-                cue_lemma=attribution.cue_lemma,
-                type="direct",
-                sentence=attribution.sentence,
-                source=attribution.source,
-                content=content,
-            )
+            attribution = replace(attribution, type="direct", content=content)
         extended.append(attribution)
     return extended
 
@@ -285,7 +276,6 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = Fals
     frame = verb_frame(token)
     if not lexicon.is_cue(token, frame, quoted):
         return None
-    kind = lexicon.cue_kind.get(cue_lemma, "other")
     subject = _subject_of(token)
     content = _content_of(token, frame)
     if content is None and subject is None:
@@ -296,7 +286,6 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = Fals
     if content_span is not None and source is not None and _inside(source, content_span):
         source = None
     direct = content_span is not None and _is_quoted(doc_text(token.doc), content_span)
-    del kind  # the kind of cue is reported by the lemma; denials are picked up by the denial stage
     return Attribution(
         cue=cue,
         cue_lemma=cue_lemma,
@@ -503,7 +492,7 @@ def _introduced(doc: Doc, sentences: list[SpacySpan], lexicon: Lexicon) -> list[
         found.append(
             Attribution(
                 cue=cue_span,
-                cue_lemma=lemma_of_word(match.group("cue")),
+                cue_lemma=_INTRODUCTION_LEMMAS[match.group("cue").lower()],
                 type="introduced",
                 sentence=sentence,
                 source=source,
@@ -521,16 +510,22 @@ def _next_introduction(text: str, starts: list[int]) -> int | None:
     return None
 
 
-def lemma_of_word(word: str) -> str:
-    word = word.lower()
-    irregular = {"said": "say", "says": "say", "wrote": "write", "writes": "write"}
-    if word in irregular:
-        return irregular[word]
-    for suffix, replacement in (("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            stem = word[: -len(suffix)] + replacement
-            return stem + "e" if stem.endswith(("not", "plain", "continu")) and not stem.endswith("e") else stem
-    return word
+_INTRODUCTION_LEMMAS = {
+    "reports": "report",
+    "reported": "report",
+    "writes": "write",
+    "wrote": "write",
+    "says": "say",
+    "said": "say",
+    "notes": "note",
+    "noted": "note",
+    "explains": "explain",
+    "explained": "explain",
+    "adds": "add",
+    "added": "add",
+    "continues": "continue",
+    "continued": "continue",
+}
 
 
 _CONTENT_PREPOSITIONS = frozenset({"of", "for", "to", "about", "on", "against", "with", "over", "that", "in"})
@@ -723,16 +718,7 @@ def _resolve_sources(doc: Doc, found: list[Attribution], lexicon: Lexicon) -> li
                 kind, name = ("organization" if head in lexicon.organization_words else "anonymous"), None
             else:
                 kind, name = "unattributed", None
-        resolved.append(
-            Attribution(
-                cue=attribution.cue,
-                cue_lemma=attribution.cue_lemma,
-                type=attribution.type,
-                sentence=attribution.sentence,
-                source=Source(source.start, source.end, source.text, kind, name),
-                content=attribution.content,
-            )
-        )
+        resolved.append(replace(attribution, source=Source(source.start, source.end, source.text, kind, name)))
     return resolved
 
 
