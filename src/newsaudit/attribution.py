@@ -319,6 +319,11 @@ def _cue_nominal(
         subject = next(child for child in token.children if child.dep_ == "poss")
     elif token.pos_ == "ADJ":
         subject = next((child for child in token.head.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    else:
+        # "criticism from rivals", "a statement by the ministry": the agent of a noun cue.
+        agent = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
+        if agent is not None:
+            subject = next((g for g in agent.children if g.dep_ == "pobj"), None)
     content_tokens: list[Token] | None = None
     target = _prep_object(token)
     if target is not None:
