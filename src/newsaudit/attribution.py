@@ -324,6 +324,11 @@ def _cue_nominal(
         agent = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
         if agent is not None:
             subject = next((g for g in agent.children if g.dep_ == "pobj"), None)
+        elif token.dep_ == "dobj" and lemma(token.head).lower() in _LIGHT_VERBS:
+            subject = _subject_of(token.head)  # "made conflicting statements", "sent messages of sympathy"
+        elif token.dep_ == "pobj":
+            governor = _governing_verb(token)  # "voted in support of", "spoke in favor of"
+            subject = _subject_of(governor) if governor is not None else None
     content_tokens: list[Token] | None = None
     target = _prep_object(token)
     if target is not None:
@@ -358,6 +363,42 @@ def _is_coordinated_cue(token: Token) -> bool:
     )
 
 
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above a token, through prepositions and objects (at most three steps)."""
+    current = token
+    for _ in range(3):
+        if current.head.i == current.i:
+            return None
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+    return None
+
+
+_LIGHT_VERBS = frozenset(
+    {
+        "make",
+        "give",
+        "issue",
+        "send",
+        "offer",
+        "deliver",
+        "express",
+        "voice",
+        "release",
+        "post",
+        "publish",
+        "share",
+        "raise",
+        "lodge",
+        "file",
+        "lay",
+        "level",
+        "launch",
+    }
+)
+
+
 def _subject_of(verb: Token) -> Token | None:
     """The source token: the verb's subject; for a passive, its agent ("by X") or none; for a coordinated
     verb, participle or infinitive without a subject of its own, the subject of the verb it hangs from."""
@@ -383,9 +424,18 @@ def _subject_of(verb: Token) -> Token | None:
         if current.dep_ in ("conj", "xcomp", "advcl"):
             current = current.head
             continue
-        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.pos_ in ("VERB", "AUX"):
-            current = current.head.head  # "… by nominating", "after saying": the governing verb's subject
-            continue
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            # "… by nominating", "after saying", "her refusal of …": the governing verb's subject.
+            governor = _governing_verb(current.head)
+            if governor is not None:
+                current = governor
+                continue
+        if current.dep_ in ("relcl", "acl") and current.head.dep_ in ("dobj", "pobj"):
+            # "had kind words to say": the one who has the words says them.
+            governor = _governing_verb(current.head)
+            if governor is not None:
+                current = governor
+                continue
         # A relative clause with no subject of its own ("the words to say", "a report released on Tuesday")
         # hangs from its object, not its speaker.
         return None
