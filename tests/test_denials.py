@@ -53,3 +53,14 @@ def test_contradiction_between_two_sources_in_one_sentence(audit_of):
 def test_no_denials_in_agreeing_statements(audit_of):
     result = audit_of("The ministry says the bridge is safe, and engineers say the same.")
     assert result.denials == ()
+
+
+def test_denial_of_the_claims_skips_fragments_of_the_source_phrase(audit_of):
+    result = audit_of(
+        "The convoy reached the river crossing near Tarsk on Sunday, said a border official, who spoke on "
+        "condition of anonymity to discuss security matters. "
+        "Regional officials denied the claims."
+    )
+    [denial] = [d for d in result.denials if d.kind == "denial"]
+    assert any("convoy reached the river crossing" in span.text for span in denial.disputes)
+    assert not any(a.cue.text.startswith("to ") for a in result.attributions)

@@ -186,7 +186,18 @@ def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
     reader can use."""
     kept = []
     for attribution in found:
-        in_source = any(_overlap(attribution.cue, other.source) for other in found if other is not attribution)
+        # A cue inside another's source phrase is kept only as a statement of its own ("…, who notes that …"),
+        # not without a source or as an infinitive of purpose ("who spoke on condition of anonymity to discuss").
+        in_source = any(
+            _overlap(attribution.cue, other.source)
+            and (
+                attribution.source is None
+                or attribution.source == other.source
+                or attribution.cue.text.lower().startswith("to ")
+            )
+            for other in found
+            if other is not attribution
+        )
         # Nested without a source of its own, or with the very same source ("purported to show"): a fragment.
         nested_fragment = any(
             other is not attribution
@@ -467,6 +478,12 @@ def _content_of(verb: Token, frame: str) -> list[Token] | None:
         colon = next((child for child in verb.children if child.lower_ == ":" and child.i > verb.i), None)
         if colon is not None:
             return [t for t in verb.sent if t.i > colon.i] or None
+    if frame == "passive" and not any(child.dep_ == "agent" for child in verb.children):
+        # "Rubio is seen as the favourite", "The statement was attributed to his doctor": with no agent, what
+        # is attributed is the rest of the clause.
+        skip = {"aux", "auxpass", "neg", "punct", "cc", "mark", "advmod"}
+        parts = [t for child in verb.children if child.dep_ not in skip for t in child.subtree]
+        return parts or None
     if frame == "object":
         parts = [t for child in verb.children if child.dep_ in ("dobj", "oprd", "dative") for t in child.subtree]
         return parts or None

@@ -24,6 +24,8 @@ from typing import Any
 from newsaudit.model import Attribution, Denial, Sentence, Span
 from newsaudit.stages import Context, stage
 
+# A statement a denial can dispute says something: a phrase such as "intelligence matters" does not.
+_MIN_CLAIM_WORDS = 6
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _CONTRAST = re.compile(r"\b(but|while|whereas|however|though|although|yet)\b", re.IGNORECASE)
 # Function words and reporting vocabulary that say nothing about what a statement is about.
@@ -119,6 +121,7 @@ def _disputed(
         a.content
         for a in attributions
         if a.content is not None
+        and len(a.content.text.split()) >= _MIN_CLAIM_WORDS
         and a.sentence in range(denial.sentence - 3, denial.sentence)
         and a.cue_lemma not in lexicon.verbs
         and a.type != "introduced"
