@@ -171,7 +171,7 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
     found = [a for a in found if not any(_overlap(a.cue, b.cue) for b in introduced)] + introduced
     found.extend(_speaker_colon(sentences, {i for a in found for i in range(a.cue.start, a.cue.end)}))
     found = _extend_to_quotations(doc_text(doc), found)
-    found = _drop_fragments(found)
+    found = _drop_fragments(found, doc_text(doc), lexicon)
     found.sort(key=lambda item: (item.cue.start, item.cue.end))
     return tuple(_resolve_sources(doc, found, lexicon))
 
@@ -180,7 +180,7 @@ def _overlap(a: Span | Source | None, b: Span | Source | None) -> bool:
     return a is not None and b is not None and a.start < b.end and b.start < a.end
 
 
-def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
+def _drop_fragments(found: list[Attribution], text: str, lexicon: Lexicon) -> list[Attribution]:
     """Drop cues that sit inside another attribution's source ("the official, who spoke … to discuss …") and
     cues nested inside another attribution's content with no source or the same source: they add nothing a
     reader can use."""
@@ -194,6 +194,7 @@ def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
                 attribution.source is None
                 or attribution.source == other.source
                 or attribution.cue.text.lower().startswith("to ")
+                or _in_anonymity_phrase(text, attribution.cue, lexicon)
             )
             for other in found
             if other is not attribution
@@ -209,6 +210,12 @@ def _drop_fragments(found: list[Attribution]) -> list[Attribution]:
         if not in_source and not nested_fragment:
             kept.append(attribution)
     return kept
+
+
+def _in_anonymity_phrase(text: str, cue: Span, lexicon: Lexicon) -> bool:
+    """ "who asked not to be named", "who spoke on condition of anonymity": how a source is described."""
+    window = text[max(0, cue.start - 12) : cue.end + 40].lower()
+    return any(phrase in window for phrase in lexicon.anonymity) or "not to be named" in window
 
 
 def _speaker_colon(sentences: list[SpacySpan], taken: set[int]) -> list[Attribution]:
