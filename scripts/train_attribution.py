@@ -12,8 +12,8 @@
 Only the train compartment is read (dev is for reporting, test is held out). Candidates inside a gold
 Content span are left out: PolNeAR is univocal and never marks an attribution nested in another one's
 content, so they would teach the wrong lesson. With --holdout, every eighth article is kept out of the model's
-training and the cue precision and recall on it are printed (the shipped files are then not written). The
-outputs hold counts and weights only, no text.
+training and the cue precision and recall on it are printed; the shipped files are then not overwritten
+(give --out-dir to keep the held-out model for experiments). The outputs hold counts and weights only.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ def main() -> None:
     parser.add_argument("--holdout", action="store_true", help="score the model on every eighth article instead")
     parser.add_argument("--min-count", type=int, default=3, help="rows of the rate table need this many")
     parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength of the model")
-    parser.add_argument("--prune", type=float, default=0.05, help="drop model weights smaller than this")
+    parser.add_argument("--prune", type=float, default=0.1, help="drop model weights smaller than this")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--out-dir", type=Path, default=LEXICONS, help="where to write (default: the package)")
     args = parser.parse_args()
 
     from newsaudit.evaluation.attribution import load_split
@@ -52,13 +53,14 @@ def main() -> None:
     candidates = list(_candidates(articles, docs))
 
     table = _rate_table(candidates, args.min_count)
-    if not args.holdout:
-        _write_table(table, LEXICONS / "cue_frames.tsv")
     weights = _train_model(candidates, table, args)
-    if not args.holdout:
-        model = {"source": "PolNeAR train, scripts/train_attribution.py", "weights": dict(sorted(weights.items()))}
-        (LEXICONS / "cue_model.json").write_text(json.dumps(model, indent=0) + "\n")
-        print(f"{len(table)} table rows, {len(weights)} model weights from {len(articles)} articles -> {LEXICONS}")
+    if args.holdout and args.out_dir == LEXICONS:
+        return  # a held-out run never overwrites the shipped files
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    _write_table(table, args.out_dir / "cue_frames.tsv")
+    model = {"source": "PolNeAR train, scripts/train_attribution.py", "weights": dict(sorted(weights.items()))}
+    (args.out_dir / "cue_model.json").write_text(json.dumps(model, indent=0) + "\n")
+    print(f"{len(table)} table rows, {len(weights)} model weights from {len(articles)} articles -> {args.out_dir}")
 
 
 def _candidates(articles, docs):

@@ -662,6 +662,15 @@ def cue_features(token: Token, frame: str, lexicon: Lexicon, quoted: bool) -> li
         f"lex={lexicon.cue_kind.get(word, '-')}",
         f"rate={min(int(lexicon.cue_rate(word, frame) * 10), 9)}",
     ]
+    doc = token.doc
+    previous = doc[token.i - 1] if token.i > 0 else None
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    features.append(f"prev={previous.lower_ if previous is not None else '<s>'}")
+    features.append(f"next={following.lower_ if following is not None else '</s>'}")
+    features.append(f"l|next={word}|{following.lower_ if following is not None else '</s>'}")
+    features.append(f"l|prev={word}|{previous.lower_ if previous is not None else '<s>'}")
+    after = doc[token.i + 2].lower_ if token.i + 2 < len(doc) else "</s>"
+    features.append(f"next2={after}")
     if quoted:
         features.append("quoted")
     if any(child.dep_ == "neg" for child in token.children):
