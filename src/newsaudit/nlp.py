@@ -59,6 +59,9 @@ def load_pipeline(name: str, lemmatize: bool = False) -> Language:
     except (OSError, ImportError, ValueError) as error:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}: {error}") from None
     _add_paragraph_breaks(nlp)
+    from newsaudit import fast_attribute_ruler
+
+    fast_attribute_ruler.install(nlp)  # same annotations, ~40% less time in the attribute ruler
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
         if not lemmatize:
