@@ -501,11 +501,12 @@ def _content_of(verb: Token, frame: str) -> list[Token] | None:
                 if objects:
                     return objects
     # A quotation just before the cue that the parse did not link: “…,” she said.
+    sentence = verb.sent
     quote_end = verb.left_edge.i - 1
-    while quote_end >= verb.sent.start and verb.doc[quote_end].is_punct and not verb.doc[quote_end].is_quote:
+    while quote_end >= sentence.start and verb.doc[quote_end].is_punct and not verb.doc[quote_end].is_quote:
         quote_end -= 1
-    if quote_end >= verb.sent.start and verb.doc[quote_end].is_quote:
-        return [t for t in verb.sent if t.i <= quote_end] or None
+    if quote_end >= sentence.start and verb.doc[quote_end].is_quote:
+        return [t for t in sentence if t.i <= quote_end] or None
     return None
 
 
@@ -681,7 +682,7 @@ def cue_features(token: Token, frame: str, lexicon: Lexicon, quoted: bool) -> li
         for grandchild in child.children
     ):
         features.append("that")
-    if token.i - token.sent.start < 2:
+    if token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_sent_start):  # O(1), unlike .sent
         features.append("first")
     return features
 

@@ -64,6 +64,7 @@ def load_pipeline(name: str, lemmatize: bool = False) -> Language:
     fast_attribute_ruler.install(nlp)  # same annotations, ~40% less time in the attribute ruler
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
+        _index_as_sets(nlp.get_pipe("lemmatizer"))
         if not lemmatize:
             nlp.disable_pipe("lemmatizer")
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
@@ -92,7 +93,7 @@ _LEMMATIZERS: dict[int, object] = {}
 
 
 def lemma(token) -> str:
-    """The lemma of one token, from the pipeline's own lemmatizer, computed only when asked for."""
+    """The lemma of one token, from the pipeline's own lemmatizer (which caches), computed only when asked."""
     if token.lemma_:
         return token.lemma_
     lemmatizer = _LEMMATIZERS.get(id(token.vocab))
@@ -103,6 +104,19 @@ def lemma(token) -> str:
     else:
         forms = lemmatizer.lookup_lemmatize(token)
     return forms[0] if forms else token.lower_
+
+
+def _index_as_sets(lemmatizer) -> None:
+    """spaCy's rule lemmatizer tests `form in index` against a list of every known lemma of that part of
+    speech (~100 µs a word); the same test against a set gives the same answer at once."""
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    table = lookups.get_table("lemma_index")
+    for key in list(table.keys()):
+        value = table[key]
+        if isinstance(value, list):
+            table[key] = frozenset(value)
 
 
 def _add_paragraph_breaks(nlp: Language) -> None:
