@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -33,6 +34,7 @@ class HedgeLexicon:
     phrases: re.Pattern[str]  # every phrase in one alternation, longest first
     phrase_kinds: dict[str, str]  # lower-case phrase -> kind
     approximators: tuple[str, ...]
+    approximation: re.Pattern[str]  # an approximator followed by a number, on lower-cased text
 
     @classmethod
     @cache
@@ -52,9 +54,11 @@ class HedgeLexicon:
             verbs.update({word: kind for word in section.get("verbs", [])})
             phrase_kinds.update({phrase.lower(): kind for phrase in section.get("phrases", [])})
         approximators = tuple(sorted(sections["approximation"]["words"], key=len, reverse=True))
+        alternatives = "|".join(re.escape(word) for word in approximators)
+        approximation = re.compile(rf"\b(?P<word>{alternatives})\s+(?=[\d$€£]|{_NUMBER_WORDS})")
         alternation = "|".join(re.escape(phrase) for phrase in sorted(phrase_kinds, key=len, reverse=True))
         phrases = re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
-        return cls(words, modals, verbs, phrases, phrase_kinds, approximators)
+        return cls(words, modals, verbs, phrases, phrase_kinds, approximators, approximation)
 
 
 @stage("hedges", requires=("sentences",), assigns=("hedges",))
@@ -90,7 +94,7 @@ def find_hedges(doc: Doc, lexicon: HedgeLexicon) -> tuple[Hedge, ...]:
                 covered.update(range(token.idx, token.idx + len(token.text)))
                 cue = Span.of(text, token.idx, token.idx + len(token.text))
                 found.append(Hedge(cue, kind, _scope(token, kind), index))
-        found.extend(_approximations(sentence, index, lexicon, covered))
+    found.extend(_approximations(doc, [sentence.start_char for sentence in doc.sents], lexicon, covered))
     found.sort(key=lambda hedge: hedge.cue.start)
     return tuple(found)
 
@@ -131,30 +135,26 @@ _NUMBER_WORDS = (
 )
 
 
-def _approximations(sentence, index: int, lexicon: HedgeLexicon, covered: set[int]) -> list[Hedge]:
-    """ "nearly 1,000 miles", "about 300 residents", "hundreds, rather than thousands" is not one."""
-    text = doc_text(sentence.doc)
+def _approximations(doc: Doc, sentence_starts: list[int], lexicon: HedgeLexicon, covered: set[int]) -> list[Hedge]:
+    """ "nearly 1,000 miles", "about 300 residents"; "hundreds, rather than thousands" is not one."""
+    text = doc_text(doc)
     found = []
-    lowered = text[sentence.start_char : sentence.end_char].lower()
-    for word in lexicon.approximators:
-        for match in re.finditer(
-            rf"\b{re.escape(word)}\s+(?=[\d$€£]|{_NUMBER_WORDS})",
-            lowered,
-        ):
-            start = sentence.start_char + match.start()
-            end = start + len(word)
-            if not covered.isdisjoint(range(start, end)):
-                continue
-            covered.update(range(start, end))
-            number = sentence.doc.char_span(end + 1, min(end + 40, sentence.end_char), alignment_mode="expand")
-            scope_end = end
-            if number is not None:
-                for token in number:
-                    if token.like_num or token.pos_ in ("NUM", "NOUN", "SYM") or token.lower_ in ("a", "one"):
-                        scope_end = token.idx + len(token.text)
-                    else:
-                        break
-            found.append(Hedge(Span.of(text, start, end), "approximation", Span.of(text, start, scope_end), index))
+    for match in lexicon.approximation.finditer(text.lower()):
+        start, end = match.start(), match.start() + len(match.group("word"))
+        if not covered.isdisjoint(range(start, end)):
+            continue
+        covered.update(range(start, end))
+        sentence_index = bisect_right(sentence_starts, start) - 1
+        sentence_end = sentence_starts[sentence_index + 1] if sentence_index + 1 < len(sentence_starts) else len(text)
+        number = doc.char_span(end + 1, min(end + 40, sentence_end), alignment_mode="expand")
+        scope_end = end
+        if number is not None:
+            for token in number:
+                if token.like_num or token.pos_ in ("NUM", "NOUN", "SYM") or token.lower_ in ("a", "one"):
+                    scope_end = token.idx + len(token.text)
+                else:
+                    break
+        found.append(Hedge(Span.of(text, start, end), "approximation", Span.of(text, start, scope_end), sentence_index))
     return found
 
 
