@@ -71,13 +71,11 @@ def find_denials(
     text: str, sentences: tuple[Sentence, ...], attributions: tuple[Attribution, ...], lexicon: DenialLexicon
 ) -> tuple[Denial, ...]:
     found: list[Denial] = []
-    denial_sentences: set[int] = set()
     for attribution in attributions:
         if attribution.cue_lemma in lexicon.verbs:
             target = attribution.content
             disputes = _disputed(text, target, attribution, sentences, attributions, lexicon)
             found.append(Denial(attribution.cue, "denial", attribution.sentence, attribution.source, target, disputes))
-            denial_sentences.add(attribution.sentence)
         elif attribution.content is not None and attribution.type != "introduced":
             for pattern in lexicon.phrases:
                 match = pattern.search(text, attribution.content.start, attribution.content.end)
@@ -87,7 +85,7 @@ def find_denials(
                     disputes = _disputed(text, target, attribution, sentences, attributions, lexicon)
                     found.append(Denial(cue, "downplay", attribution.sentence, attribution.source, target, disputes))
                     break
-    found.extend(_contradictions(text, attributions, lexicon))
+    found.extend(_contradictions(text, attributions))
     found.sort(key=lambda denial: denial.cue.start)
     return tuple(found)
 
@@ -131,7 +129,7 @@ def _disputed(
     return (_as_span(earlier[-1]),)
 
 
-def _contradictions(text: str, attributions: tuple[Attribution, ...], lexicon: DenialLexicon) -> list[Denial]:
+def _contradictions(text: str, attributions: tuple[Attribution, ...]) -> list[Denial]:
     """Two attributions in one sentence, from different sources, joined by a contrast."""
     found = []
     by_sentence: dict[int, list[Attribution]] = {}
