@@ -27,11 +27,11 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Attribution, Source, Span
 from newsaudit.nlp import doc_text, lemma
+from newsaudit.resources import package_file_exists, package_text
 from newsaudit.stages import Context, stage
 
 if TYPE_CHECKING:
@@ -74,12 +74,11 @@ class Lexicon:
     @classmethod
     @cache
     def default(cls) -> Lexicon:
-        folder = resources.files("newsaudit").joinpath("lexicons")
-        frames = read_frames(folder.joinpath("cue_frames.tsv").read_text(encoding="utf-8"))
-        lexicon = cls.from_toml(folder.joinpath("attribution.toml").read_text(encoding="utf-8"), frames)
-        model = folder.joinpath("cue_model.json")
-        if model.is_file():
-            lexicon = replace(lexicon, cue_weights=json.loads(model.read_text(encoding="utf-8"))["weights"])
+        frames = read_frames(package_text("lexicons/cue_frames.tsv"))
+        lexicon = cls.from_toml(package_text("lexicons/attribution.toml"), frames)
+        if package_file_exists("lexicons/cue_model.json"):
+            weights = json.loads(package_text("lexicons/cue_model.json"))["weights"]
+            lexicon = replace(lexicon, cue_weights=weights)
         return lexicon
 
     @classmethod

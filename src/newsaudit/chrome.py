@@ -14,7 +14,8 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from newsaudit.resources import package_text
 
 # Symbols a template puts around chrome text: ticks, stars, bullets, arrows are kept for related-link
 # patterns (they carry meaning there), so only these neutral ones are stripped before matching.
@@ -64,8 +65,7 @@ class ChromeRules:
     @classmethod
     @cache
     def default(cls) -> ChromeRules:
-        text = resources.files("newsaudit").joinpath("lexicons/chrome.toml").read_text(encoding="utf-8")
-        return cls.from_toml(text)
+        return cls.from_toml(package_text("lexicons/chrome.toml"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 from newsaudit.model import Attribution, Denial, Sentence, Span
+from newsaudit.resources import package_text
 from newsaudit.stages import Context, stage
 
 # A statement a denial can dispute says something: a phrase such as "intelligence matters" does not.
@@ -49,8 +49,7 @@ class DenialLexicon:
     @classmethod
     @cache
     def default(cls) -> DenialLexicon:
-        text = resources.files("newsaudit").joinpath("lexicons/attribution.toml").read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = tomllib.loads(package_text("lexicons/attribution.toml"))
         return cls(
             verbs=frozenset(data["cues"]["denial"]) | {"play down"},
             claim_nouns=frozenset(data["denials"]["claim_nouns"]),

@@ -15,11 +15,11 @@ import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Hedge, Span
 from newsaudit.nlp import doc_text, lemma
+from newsaudit.resources import package_text
 from newsaudit.stages import Context, stage
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ class HedgeLexicon:
     @classmethod
     @cache
     def default(cls) -> HedgeLexicon:
-        text = resources.files("newsaudit").joinpath("lexicons/attribution.toml").read_text(encoding="utf-8")
-        return cls.from_toml(text)
+        return cls.from_toml(package_text("lexicons/attribution.toml"))
 
     @classmethod
     def from_toml(cls, text: str) -> HedgeLexicon:

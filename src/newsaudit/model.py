@@ -12,7 +12,6 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1.1.0"
@@ -219,4 +218,6 @@ def _plain(value: Any) -> Any:
 @cache
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema of `Audit.to_dict()` (`newsaudit/schema/audit.schema.json`)."""
-    return json.loads(resources.files("newsaudit").joinpath("schema/audit.schema.json").read_text(encoding="utf-8"))
+    from newsaudit.resources import package_text
+
+    return json.loads(package_text("schema/audit.schema.json"))
