@@ -64,3 +64,13 @@ def test_denial_of_the_claims_skips_fragments_of_the_source_phrase(audit_of):
     [denial] = [d for d in result.denials if d.kind == "denial"]
     assert any("convoy reached the river crossing" in span.text for span in denial.disputes)
     assert not any(a.cue.text.startswith("to ") for a in result.attributions)
+
+
+def test_phrasal_denial_verb_is_a_denial(audit_of):
+    result = audit_of(
+        "Monitors said a tanker leaked fuel near the Brindle terminal on Sunday. "
+        "The harbour authority played down the reports of a fuel leak near the terminal."
+    )
+    [denial] = [d for d in result.denials if d.kind == "denial"]
+    assert denial.cue.text == "played down" and denial.source.text == "The harbour authority"
+    assert denial.disputes[0].text.startswith("Monitors said a tanker leaked fuel")

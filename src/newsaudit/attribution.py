@@ -287,11 +287,14 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = Fals
         return None
     cue_lemma = lemma(token).lower()
     # Phrasal verbs: "play down" is a denial, "point out" a speech verb.
+    # The hand lexicon names them with their particle, and that is decisive: the learned model only knows the
+    # bare verb ("play"), which is rarely a cue on its own.
     particle = next((child for child in token.children if child.dep_ == "prt"), None)
-    if particle is not None and f"{cue_lemma} {particle.lower_}" in lexicon.cue_kind:
+    phrasal = particle is not None and f"{cue_lemma} {particle.lower_}" in lexicon.cue_kind
+    if phrasal:
         cue_lemma = f"{cue_lemma} {particle.lower_}"
     frame = verb_frame(token)
-    if not lexicon.is_cue(token, frame, quoted):
+    if not phrasal and not lexicon.is_cue(token, frame, quoted):
         return None
     subject = _subject_of(token)
     content = _content_of(token, frame)

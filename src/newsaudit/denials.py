@@ -51,7 +51,7 @@ class DenialLexicon:
     def default(cls) -> DenialLexicon:
         data = tomllib.loads(package_text("lexicons/attribution.toml"))
         return cls(
-            verbs=frozenset(data["cues"]["denial"]) | {"play down"},
+            verbs=frozenset(data["cues"]["denial"]),
             claim_nouns=frozenset(data["denials"]["claim_nouns"]),
             phrases=tuple(re.compile(rf"\b{p}\b", re.IGNORECASE) for p in data["denials"]["phrases"]),
         )
