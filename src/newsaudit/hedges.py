@@ -33,7 +33,6 @@ class HedgeLexicon:
     verbs: dict[str, str]  # lemma -> kind
     phrases: re.Pattern[str]  # every phrase in one alternation, longest first
     phrase_kinds: dict[str, str]  # lower-case phrase -> kind
-    approximators: tuple[str, ...]
     approximation: re.Pattern[str]  # an approximator followed by a number, on lower-cased text
 
     @classmethod
@@ -57,7 +56,7 @@ class HedgeLexicon:
         approximation = re.compile(rf"\b(?P<word>{alternatives})\s+(?=[\d$€£]|{_NUMBER_WORDS})")
         alternation = "|".join(re.escape(phrase) for phrase in sorted(phrase_kinds, key=len, reverse=True))
         phrases = re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
-        return cls(words, modals, verbs, phrases, phrase_kinds, approximators, approximation)
+        return cls(words, modals, verbs, phrases, phrase_kinds, approximation)
 
 
 @stage("hedges", requires=("sentences",), assigns=("hedges",))
