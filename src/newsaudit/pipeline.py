@@ -19,6 +19,7 @@ from typing import Any
 
 from newsaudit.errors import InputError, NewsauditError
 from newsaudit.extract import article_id, domain_of, extract_article
+from newsaudit.factchecks import attach_factchecks, open_store
 from newsaudit.model import Article, Audit, AuditError
 from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, parse
 from newsaudit.readers import RawDocument, ReadFailure, sniff_format
@@ -216,6 +217,13 @@ class Auditor:
                     log.exception("stage %s failed on %s", step.name, article.id)
                     errors.append(AuditError(step.name, "stage_failed", f"{type(error).__name__}: {error}"))
                 timings[step.name] = time.perf_counter() - started
+        if self.settings.factchecks and findings.get("claims"):
+            started = time.perf_counter()
+            try:
+                findings["claims"] = attach_factchecks(findings["claims"], open_store(self.settings.factchecks))
+            except NewsauditError as error:
+                errors.append(AuditError("factchecks", error.code, str(error)))
+            timings["factchecks"] = time.perf_counter() - started
         timings["total"] = sum(timings.values())
         known = {key: value for key, value in findings.items() if key in _AUDIT_FIELDS}
         return Audit(article=article, errors=tuple(errors), timings=timings, **known)

@@ -46,6 +46,9 @@ class Settings:
     detect_language: bool = True
     #: Bodies shorter than this (characters, after cleaning) are reported as "no article".
     min_text_chars: int = 1
+    #: A fact-check store (SQLite file from `newsaudit factchecks add`) to match each claim against; None: no
+    #: matching.
+    factchecks: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

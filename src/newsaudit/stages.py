@@ -118,3 +118,4 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 from newsaudit import attribution  # noqa: E402, F401, I001  (attributions, sourcing)
 from newsaudit import hedges  # noqa: E402, F401
 from newsaudit import denials  # noqa: E402, F401  (needs attributions)
+from newsaudit import claims  # noqa: E402, F401  (needs attributions, hedges, denials)
