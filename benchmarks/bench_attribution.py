@@ -48,9 +48,15 @@ def main() -> None:
             timings[stage.name] += time.perf_counter() - started
     analysis = sum(timings[name] for name in ("attributions", "hedges", "denials"))
     n = len(articles)
-    emit({"articles": n, "nlp_articles_per_s": round(n / nlp_seconds, 2),
-          "stage_seconds": {name: round(value, 3) for name, value in timings.items()},
-          "attribution_hedges_denials_over_nlp": round(analysis / nlp_seconds, 3), **peak_rss_mb()})
+    emit(
+        {
+            "articles": n,
+            "nlp_articles_per_s": round(n / nlp_seconds, 2),
+            "stage_seconds": {name: round(value, 3) for name, value in timings.items()},
+            "attribution_hedges_denials_over_nlp": round(analysis / nlp_seconds, 3),
+            **peak_rss_mb(),
+        }
+    )
 
 
 if __name__ == "__main__":

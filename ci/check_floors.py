@@ -54,6 +54,31 @@ def main() -> int:
                 failures.append(f"attribution {key} {result[key]} is below its floor {floors['attribution'][key]}")
     else:
         print(f"floors: attribution skipped, {polnear} not found")
+    clef = DATA / "clef2019_checkthat_task1" / "training"
+    if clef.exists():
+        result = run(["newsaudit", "eval", "checkworthy", str(clef), "--dev"])
+        print(
+            f"floors: checkworthy map {result['map']} (floor {floors['checkworthy']['map']}), "
+            f"n_files={result['n_files']}"
+        )
+        if result["map"] < floors["checkworthy"]["map"]:
+            failures.append(f"checkworthy map {result['map']} is below its floor {floors['checkworthy']['map']}")
+    else:
+        print(f"floors: checkworthy skipped, {clef} not found")
+    emergent = DATA / "emergent" / "url-versions-2015-06-14-clean-train.csv"
+    if emergent.exists():
+        result = run(["newsaudit", "eval", "matching", str(emergent)])
+        floor = floors["matching"]["recall_at_5"]
+        print(
+            f"floors: matching recall_at_5 {result['recall_at_5']} (floor {floor}), "
+            f"BM25 alone {result['lexical']['recall_at_5']}, n={result['n']}"
+        )
+        if result["recall_at_5"] < floor:
+            failures.append(f"matching recall_at_5 {result['recall_at_5']} is below its floor {floor}")
+        if result["recall_at_5"] < result["lexical"]["recall_at_5"]:
+            failures.append("matching recall_at_5 is below BM25 alone measured in the same run")
+    else:
+        print(f"floors: matching skipped, {emergent} not found")
     for failure in failures:
         print(f"floors: FAIL {failure}")
     return 1 if failures else 0

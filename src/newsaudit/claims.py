@@ -90,22 +90,23 @@ def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, scor
 
 
 def _attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: int) -> int | None:
-    """The attribution this sentence rests on: the one whose content covers most of it (of two that cover
-    it alike, the narrower: "…, he said" inside a paragraph an outlet introduces rests on "he"), else one
-    whose cue stands in it (a sentence that only says who spoke)."""
-    best, best_key = None, (False, 0, 0)
+    """The attribution this sentence rests on. In order of preference: one whose content covers most of the
+    sentence (of two alike, the narrower: "…, he said" inside a paragraph an outlet introduces rests on
+    "he"); one made in the sentence by a named or described source ("the ministry denied the reports, …");
+    an outlet's introduction that scopes over it; any whose content touches it."""
+    best, best_key = None, None
     for number, attribution in enumerate(found):
         content = attribution.content
-        if content is None:
+        overlap = 0 if content is None else min(content.end, sentence.end) - max(content.start, sentence.start)
+        made_here = attribution.sentence == index and attribution.source is not None
+        if overlap <= 0 and not made_here:
             continue
-        overlap = min(content.end, sentence.end) - max(content.start, sentence.start)
-        covers = 2 * overlap >= sentence.end - sentence.start
-        key = (covers, -(content.end - content.start) if covers else overlap, -number)
-        if overlap > 0 and key > best_key:
+        covers = content is not None and 2 * overlap >= sentence.end - sentence.start
+        width = -(content.end - content.start) if content is not None else 0
+        key = (covers and attribution.type != "introduced", made_here, covers, width if covers else overlap, -number)
+        if best_key is None or key > best_key:
             best, best_key = number, key
-    if best is not None:
-        return best
-    return next((number for number, attribution in enumerate(found) if attribution.sentence == index), None)
+    return best
 
 
 def _hedges_of(found: tuple[Hedge, ...], start: int, end: int) -> tuple[int, ...]:

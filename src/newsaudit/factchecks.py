@@ -42,6 +42,12 @@ SEMANTIC_WEIGHT = 0.7
 #: Matches below this blended score are not attached to claims during an audit.
 MIN_SCORE = 0.5
 _CANDIDATES = 50
+#: The embeddings' dimensions are principal components, strongest first: the candidate pass reads this many.
+_COARSE_DIMS = 64
+_QUERY_TERMS = 20
+_MIN_TERMS = 5
+_COMMON_SHARE = 0.001
+_COMMON_MIN = 50
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by for from had has have he her his i in is it its of on or our she that the "
@@ -51,6 +57,11 @@ _STOPWORDS = frozenset(
 _LD_JSON = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
 )
+
+
+def _terms(text: str) -> list[str]:
+    """Lower-cased words of a claim without stop words: the vocabulary of the lexical query."""
+    return [word for word in (match.lower() for match in _WORD.findall(text)) if word not in _STOPWORDS]
 
 
 class FactCheckError(NewsauditError):
@@ -258,7 +269,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS factchecks_fts USING fts5(
 CREATE TRIGGER IF NOT EXISTS factchecks_ai AFTER INSERT ON factchecks BEGIN
     INSERT INTO factchecks_fts(rowid, claim_reviewed) VALUES (new.id, new.claim_reviewed);
 END;
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -294,6 +305,8 @@ class FactCheckStore:
         self._embedder = embedder
         self._matrix: np.ndarray | None = None
         self._ids: np.ndarray | None = None
+        self._coarse: np.ndarray | None = None
+        self._count: int | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -349,8 +362,12 @@ class FactCheckStore:
                             for r, vector in zip(fresh, vectors, strict=True)
                         ],
                     )
+                    self._db.executemany(
+                        "INSERT INTO terms (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                        [(term,) for record in fresh for term in set(_terms(record.claim_reviewed))],
+                    )
                 added += len(fresh)
-                self._matrix = None
+                self._matrix, self._count = None, None
             batch.clear()
 
         for record in records:
@@ -379,28 +396,50 @@ class FactCheckStore:
         return self.search_many([text], limit, semantic=semantic)[0]
 
     def search_many(self, texts: Sequence[str], limit: int = 5, *, semantic: bool = True) -> list[list[FactCheckMatch]]:
-        """The best `limit` fact-checks for each text, best first. `semantic=False` ranks by BM25 alone."""
+        """The best `limit` fact-checks for each text, best first. `semantic=False` ranks by BM25 alone.
+
+        Semantic candidates come from a pass over every stored embedding with only its first
+        `_COARSE_DIMS` (principal) dimensions, a quarter of the memory traffic, then every candidate, semantic
+        or lexical, is scored with all dimensions."""
         if not texts:
             return []
-        queries = self.embedder.encode(list(texts)) if semantic else None
+        queries = approximate = None
+        if semantic:
+            queries = self.embedder.encode(list(texts))
+            coarse = self._embeddings()[2]
+            # One product for all the texts (an article's claims come together): BLAS does the work.
+            approximate = coarse @ queries[:, : coarse.shape[1]].T
         results = []
         for number, text in enumerate(texts):
             lexical = self._lexical(text)
-            if queries is None:
+            if queries is None or approximate is None:
                 best = max((score for score in lexical.values()), default=0.0)
                 ranked = sorted(lexical, key=lambda i: -lexical[i])[:limit]
                 scores = {i: lexical[i] / best if best else 0.0 for i in ranked}
             else:
-                scores = self._blend(queries[number], lexical)
-                ranked = sorted(scores, key=lambda i: -scores[i])[:limit]
+                scores = self._blend(queries[number], approximate[:, number], lexical)
+                ranked = sorted((i for i in scores if scores[i] > 0), key=lambda i: -scores[i])[:limit]
             results.append(self._matches(ranked, scores))
         return results
 
     def _lexical(self, text: str) -> dict[int, float]:
-        """Row id → BM25 score (higher is better) of the best lexical candidates."""
-        terms = list(dict.fromkeys(w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOPWORDS))[:32]
+        """Row id → BM25 score (higher is better) of the best lexical candidates.
+
+        BM25 scores every row that matches any query term, so words found in many fact-checks ("state",
+        "percent") would make a query over a large store slow while adding little to the ranking: the query
+        keeps the rarest terms (document frequency from the `terms` table), at most `_QUERY_TERMS`, dropping
+        any in more than `_COMMON_SHARE` of the store once it is large."""
+        terms = list(dict.fromkeys(_terms(text)))
         if not terms:
             return {}
+        marks = ",".join("?" * len(terms))
+        # A word never stored as such may still match through its stem ("killed" finds "kills"): keep it.
+        df = dict.fromkeys(terms, 0) | dict(
+            self._db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms)
+        )
+        terms = sorted(terms, key=lambda t: df[t])
+        common = max(_COMMON_SHARE * self._size(), _COMMON_MIN)
+        terms = [t for number, t in enumerate(terms) if number < _MIN_TERMS or df[t] <= common][:_QUERY_TERMS]
         query = " OR ".join('"' + term.replace('"', "") + '"' for term in terms)
         rows = self._db.execute(
             "SELECT rowid, bm25(factchecks_fts) FROM factchecks_fts WHERE factchecks_fts MATCH ?"
@@ -409,31 +448,33 @@ class FactCheckStore:
         )
         return {rowid: -score for rowid, score in rows}
 
-    def _blend(self, query: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
-        matrix, ids = self._embeddings()
+    def _size(self) -> int:
+        if self._count is None:
+            self._count = len(self)
+        return self._count
+
+    def _blend(self, query: np.ndarray, approximate: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
+        """Blended scores of the best semantic candidates united with the lexical ones."""
+        matrix, ids, _ = self._embeddings()
         if not len(ids):
             return {}
-        similarities = matrix @ query
         count = min(_CANDIDATES, len(ids))
-        top = np.argpartition(-similarities, count - 1)[:count]
-        semantic = {int(ids[i]): float(similarities[i]) for i in top}
-        missing = [rowid for rowid in lexical if rowid not in semantic]
-        if missing:
-            positions = np.searchsorted(ids, missing)
-            semantic.update({rowid: float(similarities[p]) for rowid, p in zip(missing, positions, strict=True)})
+        positions = np.argpartition(-approximate, count - 1)[:count]
+        if lexical:
+            positions = np.union1d(positions, np.searchsorted(ids, list(lexical)))
+        similarities = matrix[positions] @ query
         best = max(lexical.values(), default=0.0)
-        return {
-            rowid: round(
-                SEMANTIC_WEIGHT * max(similarity, 0.0)
-                + (1 - SEMANTIC_WEIGHT) * (lexical.get(rowid, 0.0) / best if best else 0.0),
-                4,
-            )
-            for rowid, similarity in semantic.items()
-        }
+        scores = {}
+        for position, similarity in zip(positions.tolist(), similarities.tolist(), strict=True):
+            rowid = int(ids[position])
+            lexical_part = lexical.get(rowid, 0.0) / best if best else 0.0
+            scores[rowid] = round(SEMANTIC_WEIGHT * max(similarity, 0.0) + (1 - SEMANTIC_WEIGHT) * lexical_part, 4)
+        return scores
 
-    def _embeddings(self) -> tuple[np.ndarray, np.ndarray]:
-        """All stored embeddings as one matrix (row ids ascending), read once per store object."""
-        if self._matrix is None:
+    def _embeddings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All stored embeddings (row ids ascending), read once per store object: the full matrix, the ids,
+        and the matrix cut to its first `_COARSE_DIMS` dimensions for the candidate pass."""
+        if self._matrix is None or self._ids is None or self._coarse is None:
             rows = self._db.execute("SELECT id, embedding FROM factchecks ORDER BY id").fetchall()
             self._ids = np.array([row[0] for row in rows], dtype=np.int64)
             dim = self.embedder.dim
@@ -443,7 +484,8 @@ class FactCheckStore:
                 if rows
                 else np.zeros((0, dim), dtype=np.float16)
             ).astype(np.float32)
-        return self._matrix, self._ids
+            self._coarse = np.ascontiguousarray(self._matrix[:, :_COARSE_DIMS])
+        return self._matrix, self._ids, self._coarse
 
     def _matches(self, ranked: list[int], scores: dict[int, float]) -> list[FactCheckMatch]:
         if not ranked:

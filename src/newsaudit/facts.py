@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from newsaudit.model import Place, Quantity, TimeExpression
-from newsaudit.nlp import doc_text
+from newsaudit.nlp import doc_entities, doc_text
 from newsaudit.resources import package_text
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def _number_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
     """(first token, token after the last, label) of each number entity, and of the numbers NER missed."""
     spans = [
         (ent.start, ent.end, ent.label_)
-        for ent in doc.ents
+        for ent in doc_entities(doc)
         if ent.label_ in _QUANTITY_LABELS and start <= ent.start_char and ent.end_char <= end
     ]
     missed: list[int] = []
@@ -502,7 +502,7 @@ def _publication_date(published: str | None) -> date | None:
 def _time_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """DATE and TIME entities (one when side by side: "Tuesday night") and years tagged as numbers."""
     spans: list[tuple[int, int]] = []
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if not (start <= ent.start_char and ent.end_char <= end):
             continue
         if ent.label_ in ("DATE", "TIME"):
@@ -823,7 +823,7 @@ def find_places(doc: Doc, start: int = 0, end: int | None = None) -> list[Place]
     text = doc_text(doc)
     context = _mentioned_countries(doc)
     found = []
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if not (start <= ent.start_char and ent.end_char <= end):
             continue
         if ent.label_ not in _UNRESOLVED_KINDS and ent.label_ not in _LOOSE_LABELS:
@@ -863,9 +863,17 @@ def _name(start: int, text: str) -> tuple[int, str]:
 
 
 def _mentioned_countries(doc: Doc) -> frozenset[str]:
-    """ISO-2 codes of the countries the article names, by name or demonym (a US state counts as the US)."""
+    """ISO-2 codes of the countries the article names, by name or demonym (a US state counts as the US);
+    worked out once per document."""
+    cached = doc.user_data.get("newsaudit_countries")
+    if cached is None:
+        cached = doc.user_data["newsaudit_countries"] = _countries_named(doc)
+    return cached
+
+
+def _countries_named(doc: Doc) -> frozenset[str]:
     codes = set()
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.label_ in _UNRESOLVED_KINDS or ent.label_ in _LOOSE_LABELS:
             entry = _resolve_place(_name(ent.start_char, ent.text)[1], frozenset(), cities=False)
             if entry is not None and entry.country is not None:

@@ -19,6 +19,7 @@ from newsaudit.errors import ModelNotFoundError
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 PARAGRAPH_BREAKS = "newsaudit_paragraph_breaks"
 #: Texts longer than this are parsed in paragraph-aligned chunks and joined, so a huge article neither
@@ -87,6 +88,16 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["newsaudit_text"] = doc.text
     return text
+
+
+def doc_entities(doc: Doc) -> tuple[SpacySpan, ...]:
+    """`doc.ents`, built once: spaCy makes a new Span for every entity on each access, and the claim facts
+    read the entities of the whole document for every claim. (Kept in `user_data`, which a Doc serialised
+    with `to_bytes` would need cleared first; newsaudit's workers return audits, never Docs.)"""
+    entities = doc.user_data.get("newsaudit_ents")
+    if entities is None:
+        entities = doc.user_data["newsaudit_ents"] = tuple(doc.ents)
+    return entities
 
 
 _LEMMATIZERS: dict[int, object] = {}

@@ -163,6 +163,48 @@ def denials(audit: Audit) -> RenderableType | None:
     return table
 
 
+#: How many ranked claims the terminal report lists (the JSON has them all).
+SHOWN_CLAIMS = 10
+STATUS_STYLES = {"denied": "bold red", "denial": "red", "hedged": "yellow", "anonymous": "yellow"}
+
+
+def claims(audit: Audit) -> RenderableType | None:
+    """The most check-worthy claims: score, who says so, status, and the facts and fact-checks in each."""
+    if not audit.claims:
+        return None
+    table = Table(
+        title=f"Check-worthy claims  ·  {len(audit.claims)} of {len(audit.sentences)} sentences",
+        title_justify="left",
+        expand=True,
+        show_lines=True,
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("claim", ratio=4)
+    table.add_column("source", ratio=1)
+    table.add_column("status", no_wrap=True)
+    for claim in audit.claims[:SHOWN_CLAIMS]:
+        attribution = audit.attributions[claim.attribution] if claim.attribution is not None else None
+        source = attribution.source if attribution is not None else None
+        who = Text(_shorten(source.name or source.text, 40) if source else "—")
+        who.append(f"\n{claim.source_kind}", style=KIND_STYLES.get(claim.source_kind, "dim"))
+        body = Text(_shorten(claim.span.text, 240))
+        facts = [q.text for q in claim.quantities] + [t.text for t in claim.times]
+        facts += [p.name for p in claim.places]
+        if facts:
+            body.append("\n" + " · ".join(dict.fromkeys(facts)), style="dim")
+        for match in claim.factchecks[:2]:
+            body.append(f"\nfact-check ({match.score:.2f}): {match.verdict or '?'} — ", style="magenta")
+            body.append(_shorten(match.claim_reviewed, 100) + (f" [{match.publisher}]" if match.publisher else ""))
+        status = Text()
+        for number, word in enumerate(claim.status):
+            status.append(("\n" if number else "") + word, style=STATUS_STYLES.get(word, ""))
+        table.add_row(str(claim.rank), f"{claim.score:.2f}", body, who, status)
+    if len(audit.claims) > SHOWN_CLAIMS:
+        table.caption = f"{len(audit.claims) - SHOWN_CLAIMS} more in the JSON output (--format json)"
+    return table
+
+
 def hedge_summary(audit: Audit) -> RenderableType | None:
     if not audit.hedges:
         return None
@@ -182,6 +224,7 @@ SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
     header,
     problems,
     removed_chrome,
+    claims,
     sources,
     denials,
     hedge_summary,
