@@ -390,7 +390,13 @@ def factchecks_search(
         return
     from rich.table import Table
 
-    table = Table("score", "verdict", "claim reviewed", "publisher", "date", "link", title=f"Fact-checks in {path}")
+    table = Table(title=f"Fact-checks in {path}", title_justify="left", expand=True, show_lines=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("verdict", ratio=1, overflow="fold")
+    table.add_column("claim reviewed", ratio=4)
+    table.add_column("publisher", ratio=1)
+    table.add_column("date", no_wrap=True)
+    table.add_column("link", ratio=2, overflow="fold")
     for match in matches:
         table.add_row(
             f"{match.score:.2f}",

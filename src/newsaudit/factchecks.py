@@ -21,6 +21,7 @@ import csv
 import hashlib
 import html
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,8 +40,10 @@ if TYPE_CHECKING:
 
 #: Weight of the semantic similarity in the blended score (the rest is the normalised BM25 score).
 SEMANTIC_WEIGHT = 0.7
-#: Matches below this blended score are not attached to claims during an audit.
-MIN_SCORE = 0.5
+#: Matches scoring below this are not attached to claims during an audit. On Emergent (headlines against 240
+#: rumour claims, many of them about the same events), 70% of the top-5 matches at or above 0.55 are the
+#: headline's own claim and 63% of headlines get theirs; most of the others are fact-checks of a related claim.
+MIN_SCORE = 0.55
 _CANDIDATES = 50
 #: The embeddings' dimensions are principal components, strongest first: the candidate pass reads this many.
 _COARSE_DIMS = 64
@@ -413,13 +416,13 @@ class FactCheckStore:
         for number, text in enumerate(texts):
             lexical = self._lexical(text)
             if queries is None or approximate is None:
-                best = max((score for score in lexical.values()), default=0.0)
                 ranked = sorted(lexical, key=lambda i: -lexical[i])[:limit]
-                scores = {i: lexical[i] / best if best else 0.0 for i in ranked}
+                similarities = dict.fromkeys(ranked)
             else:
-                scores = self._blend(queries[number], approximate[:, number], lexical)
-                ranked = sorted((i for i in scores if scores[i] > 0), key=lambda i: -scores[i])[:limit]
-            results.append(self._matches(ranked, scores))
+                blended = self._blend(queries[number], approximate[:, number], lexical)
+                ranked = sorted(blended, key=lambda i: -blended[i][0])[:limit]
+                similarities = {i: blended[i][1] for i in ranked}
+            results.append(self._matches(text, similarities))
         return results
 
     def _lexical(self, text: str) -> dict[int, float]:
@@ -453,8 +456,12 @@ class FactCheckStore:
             self._count = len(self)
         return self._count
 
-    def _blend(self, query: np.ndarray, approximate: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
-        """Blended scores of the best semantic candidates united with the lexical ones."""
+    def _blend(
+        self, query: np.ndarray, approximate: np.ndarray, lexical: dict[int, float]
+    ) -> dict[int, tuple[float, float]]:
+        """The best semantic candidates united with the lexical ones: row id → (blended ranking score, cosine).
+        The ranking score normalises BM25 by the best candidate's, so it only orders this query's candidates;
+        the score reported is `_matches`'s, which does not depend on the other candidates."""
         matrix, ids, _ = self._embeddings()
         if not len(ids):
             return {}
@@ -464,11 +471,11 @@ class FactCheckStore:
             positions = np.union1d(positions, np.searchsorted(ids, list(lexical)))
         similarities = matrix[positions] @ query
         best = max(lexical.values(), default=0.0)
-        scores = {}
+        scores: dict[int, tuple[float, float]] = {}
         for position, similarity in zip(positions.tolist(), similarities.tolist(), strict=True):
             rowid = int(ids[position])
             lexical_part = lexical.get(rowid, 0.0) / best if best else 0.0
-            scores[rowid] = round(SEMANTIC_WEIGHT * max(similarity, 0.0) + (1 - SEMANTIC_WEIGHT) * lexical_part, 4)
+            scores[rowid] = (SEMANTIC_WEIGHT * max(similarity, 0.0) + (1 - SEMANTIC_WEIGHT) * lexical_part, similarity)
         return scores
 
     def _embeddings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -487,31 +494,80 @@ class FactCheckStore:
             self._coarse = np.ascontiguousarray(self._matrix[:, :_COARSE_DIMS])
         return self._matrix, self._ids, self._coarse
 
-    def _matches(self, ranked: list[int], scores: dict[int, float]) -> list[FactCheckMatch]:
-        if not ranked:
+    def _matches(self, text: str, similarities: dict[int, float | None]) -> list[FactCheckMatch]:
+        """The ranked candidates as matches, in rank order, each scored on its own: `SEMANTIC_WEIGHT` × cosine
+        similarity plus the rest × `coverage` (how much of the reviewed claim's informative wording the text
+        repeats); without embeddings (`semantic=False`) the coverage alone. The rank comes from the retrieval
+        blend, which orders one query's candidates best (Emergent recall@5 0.956 against 0.938 when ranked by
+        this score), while the score is comparable across queries and stores, so one threshold
+        (`MIN_SCORE`) can decide which matches are shown."""
+        if not similarities:
             return []
-        marks = ",".join("?" * len(ranked))
+        ids = list(similarities)
+        marks = ",".join("?" * len(ids))
         rows = {
             row[0]: row[1:]
             for row in self._db.execute(
                 f"SELECT id, claim_reviewed, verdict, publisher, url, date, claimant FROM factchecks"
                 f" WHERE id IN ({marks})",
-                ranked,
+                ids,
             )
         }
-        return [
-            FactCheckMatch(
-                claim_reviewed=rows[i][0],
-                verdict=rows[i][1],
-                publisher=rows[i][2],
-                url=rows[i][3],
-                date=rows[i][4],
-                score=round(min(max(scores[i], 0.0), 1.0), 4),
-                claimant=rows[i][5],
+        weights = self._term_weights({term for row in rows.values() for term in _terms(row[0])})
+        query_stems = {_stem(term) for term in _terms(text)}
+        matches = []
+        for rowid in ids:
+            if rowid not in rows:
+                continue
+            row = rows[rowid]
+            coverage = _coverage(query_stems, _terms(row[0]), weights)
+            similarity = similarities[rowid]
+            score = (
+                coverage
+                if similarity is None
+                else SEMANTIC_WEIGHT * max(similarity, 0.0) + (1 - SEMANTIC_WEIGHT) * coverage
             )
-            for i in ranked
-            if i in rows
-        ]
+            matches.append(
+                FactCheckMatch(
+                    claim_reviewed=row[0],
+                    verdict=row[1],
+                    publisher=row[2],
+                    url=row[3],
+                    date=row[4],
+                    score=round(min(max(score, 0.0), 1.0), 4),
+                    claimant=row[5],
+                )
+            )
+        return [match for match in matches if match.score > 0]
+
+    def _term_weights(self, terms: set[str]) -> dict[str, float]:
+        """Inverse document frequency of each term in this store (rare words say more about a claim)."""
+        if not terms:
+            return {}
+        listed = list(terms)
+        found = {}
+        for start in range(0, len(listed), 500):
+            chunk = listed[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", chunk))
+        total = self._size()
+        return {term: math.log((total + 1) / (found.get(term, 0) + 0.5)) for term in terms}
+
+
+def _stem(word: str) -> str:
+    """A light suffix strip so that "killed", "kills" and "killing" compare equal in `_coverage`."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _coverage(query_stems: set[str], claim_terms: Sequence[str], weights: dict[str, float]) -> float:
+    """The share of a reviewed claim's informative wording (IDF-weighted terms) that the query repeats."""
+    total = sum(weights.get(term, 0.0) for term in set(claim_terms))
+    if total <= 0:
+        return 0.0
+    return sum(weights.get(term, 0.0) for term in set(claim_terms) if _stem(term) in query_stems) / total
 
 
 # -- matching claims during an audit -----------------------------------------------------------------------
