@@ -234,3 +234,16 @@ def test_place_keeps_to_the_given_range_but_reads_the_whole_article_for_countrie
     text = "Syrian engineers left Damascus. Later they reached Homs."
     found = find_places(nlp(text), text.index("Later"), len(text))
     assert [(p.text, p.kind, p.country) for p in found] == [("Homs", "city", "SY")]
+
+
+def test_place_area_named_after_its_city_is_placed_there(places, nlp):
+    from newsaudit.facts import find_places
+
+    found = [
+        p
+        for p in find_places(nlp("Fighting spread to Latakia and Hama province in Syria on Monday."))
+        if "Hama" in p.text
+    ]
+    assert found, "the province is found"
+    [hama] = found
+    assert (hama.kind, hama.country) == ("region", "SY") and hama.latitude is not None

@@ -38,7 +38,7 @@ from __future__ import annotations
 import calendar
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from operator import attrgetter
@@ -881,8 +881,23 @@ def _countries_named(doc: Doc) -> frozenset[str]:
     return frozenset(codes)
 
 
+#: "Hama province", "Idlib governorate": an area named after its main city, which the gazetteer has.
+_AREA_SUFFIX = re.compile(r"\s+(?:province|governorate|region|district|county|prefecture|oblast)$", re.IGNORECASE)
+
+
 def _resolve_place(name: str, context: frozenset[str], cities: bool = True) -> _Entry | None:
-    """Demonym, alias, continent, country, US state, then city; None when the gazetteer has no such name."""
+    """Demonym, alias, continent, country, US state, then city; None when the gazetteer has no such name.
+    An area named after its city ("Hama province") is placed at that city, with kind "region"."""
+    entry = _resolve_name(name, context, cities)
+    area = _AREA_SUFFIX.search(name)
+    if entry is None and area is not None:
+        entry = _resolve_name(name[: area.start()], context, cities)
+        if entry is not None and entry.kind == "city":
+            entry = replace(entry, kind="region")
+    return entry
+
+
+def _resolve_name(name: str, context: frozenset[str], cities: bool) -> _Entry | None:
     lexicon, places = _PlaceLexicon.default(), gazetteer()
     key = name.casefold()
     code = lexicon.demonyms.get(key) or (lexicon.demonyms.get(key[:-1]) if key.endswith("s") else None)

@@ -164,7 +164,7 @@ def denials(audit: Audit) -> RenderableType | None:
 
 
 #: How many ranked claims the terminal report lists (the JSON has them all).
-SHOWN_CLAIMS = 10
+SHOWN_CLAIMS = 15
 STATUS_STYLES = {"denied": "bold red", "denial": "red", "hedged": "yellow", "anonymous": "yellow"}
 
 
