@@ -17,10 +17,35 @@ from newsaudit.errors import (
     SettingsError,
     UnsupportedFormatError,
 )
-from newsaudit.model import SCHEMA_VERSION, Article, Audit, AuditError, Entity, RemovedChrome, Sentence, Span
+from newsaudit.factchecks import FactCheck, FactCheckStore
+from newsaudit.model import (
+    SCHEMA_VERSION,
+    Article,
+    Audit,
+    AuditError,
+    Claim,
+    Entity,
+    RemovedChrome,
+    Sentence,
+    Span,
+    Stance,
+)
 from newsaudit.pipeline import Auditor, audit
 from newsaudit.readers import FieldMap, RawDocument, ReadFailure, read
 from newsaudit.settings import Settings
+
+
+def stance(claim: str, text: str) -> dict:
+    """How `text` stands towards `claim` (agree, disagree, discuss, unrelated), with probabilities: the
+    headline ↔ body model, usable for any pair, e.g. a claim in one article against another article.
+
+    >>> stance("The bridge closed on Monday.", "Officials said the bridge closed on Monday.")["label"]  # doctest: +SKIP
+    'agree'
+    """
+    from newsaudit.stance_model import StanceModel
+
+    return StanceModel.default().predict(claim, text)
+
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -29,8 +54,11 @@ __all__ = [
     "AuditError",
     "Auditor",
     "BinaryInputError",
+    "Claim",
     "EmptyInputError",
     "Entity",
+    "FactCheck",
+    "FactCheckStore",
     "FieldMap",
     "InputError",
     "InputTooLargeError",
@@ -44,8 +72,10 @@ __all__ = [
     "Settings",
     "SettingsError",
     "Span",
+    "Stance",
     "UnsupportedFormatError",
     "__version__",
     "audit",
     "read",
+    "stance",
 ]

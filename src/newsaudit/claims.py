@@ -47,7 +47,7 @@ def find_claims(context: Context, model: CheckWorthiness) -> dict[str, Any]:
         (
             index
             for index, sentence in enumerate(sentences)
-            if scores[index] >= model.threshold and _word_count(sentence.text) >= MIN_WORDS
+            if scores[index] >= model.threshold and word_count(sentence.text) >= MIN_WORDS
         ),
         key=lambda index: (-scores[index], index),
     )
@@ -60,9 +60,9 @@ def find_claims(context: Context, model: CheckWorthiness) -> dict[str, Any]:
 
 def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, score: float, rank: int, findings) -> Claim:
     start, end = sentence.start, sentence.end
-    attribution = _attribution_of(findings["attributions"], sentence, index)
-    hedges = _hedges_of(findings["hedges"], start, end)
-    denials = _denials_of(findings["denials"], start, end)
+    attribution = attribution_of(findings["attributions"], sentence, index)
+    hedges = hedges_of(findings["hedges"], start, end)
+    denials = denials_of(findings["denials"], start, end)
     is_denial = any(denial.sentence == index for denial in findings["denials"])
     disputed = [i for i in denials if findings["denials"][i].sentence != index]
     if attribution is None:
@@ -89,7 +89,7 @@ def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, scor
     )
 
 
-def _attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: int) -> int | None:
+def attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: int) -> int | None:
     """The attribution this sentence rests on. In order of preference: one whose content covers most of the
     sentence (of two alike, the narrower: "…, he said" inside a paragraph an outlet introduces rests on
     "he"); one made in the sentence by a named or described source ("the ministry denied the reports, …");
@@ -109,11 +109,11 @@ def _attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: i
     return best
 
 
-def _hedges_of(found: tuple[Hedge, ...], start: int, end: int) -> tuple[int, ...]:
+def hedges_of(found: tuple[Hedge, ...], start: int, end: int) -> tuple[int, ...]:
     return tuple(number for number, hedge in enumerate(found) if start <= hedge.cue.start < end)
 
 
-def _denials_of(found: tuple[Denial, ...], start: int, end: int) -> tuple[int, ...]:
+def denials_of(found: tuple[Denial, ...], start: int, end: int) -> tuple[int, ...]:
     """Denials that dispute this span, and denials made in it."""
     return tuple(
         number
@@ -122,5 +122,5 @@ def _denials_of(found: tuple[Denial, ...], start: int, end: int) -> tuple[int, .
     )
 
 
-def _word_count(text: str) -> int:
+def word_count(text: str) -> int:
     return sum(1 for word in text.split() if any(character.isalnum() for character in word))

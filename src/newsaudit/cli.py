@@ -307,6 +307,42 @@ def eval_matching(
     typer.echo(json.dumps(result))
 
 
+class StanceSubset(StrEnum):
+    all = "all"
+    headline_dev = "headline-dev"
+    baseline_dev = "baseline-dev"
+    strict_dev = "strict-dev"
+
+
+@eval_app.command("stance")
+def eval_stance(
+    bodies_csv: Annotated[Path, typer.Argument(help="FNC-1 bodies CSV (Body ID, articleBody).")],
+    stances_csv: Annotated[Path, typer.Argument(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
+    subset: Annotated[
+        StanceSubset, typer.Option(help="Score only one of newsaudit's dev splits of the FNC-1 training files.")
+    ] = StanceSubset.all,
+) -> None:
+    """Headline ↔ body stance: FNC-1 weighted score (relative %), macro-F1, per-class F1, accuracy.
+
+    The shipped model was trained on all of FNC-1's training pairs, so use this on pairs it has not seen
+    (e.g. the competition test files); the dev-split numbers come from `scripts/train_stance.py`, which refits
+    on each split's training part.
+
+    Example: newsaudit eval stance competition_test_bodies.csv competition_test_stances.csv
+    """
+    from newsaudit.evaluation.stance import evaluate
+    from newsaudit.stance_model import StanceModel
+
+    try:
+        model = StanceModel.default()
+        result = evaluate(
+            bodies_csv, stances_csv, model.predict_many, subset=None if subset is StanceSubset.all else subset.value
+        )
+    except (OSError, ValueError, KeyError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
 def _default_store() -> Path:
     import os
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[
@@ -240,6 +240,29 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class CertaintyGap:
+    """The headline states flatly what the body only hedges, rests on anonymous or unnamed sources, or reports
+    as denied. `statement` is the body sentence that carries the headline's claim; `evidence` holds the spans
+    that show the gap (hedge cues, anonymous sources, denial cues), each named by `reasons` in the same order."""
+
+    statement: Span
+    similarity: float
+    reasons: tuple[str, ...]
+    evidence: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """How the body stands towards the headline (FNC-1 labels: agree, disagree, discuss, unrelated), with the
+    class probabilities, and where the headline is more certain than the body."""
+
+    headline: str
+    label: str
+    probabilities: dict[str, float]
+    certainty_gaps: tuple[CertaintyGap, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AuditError:
     """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
 
@@ -268,7 +291,7 @@ class Audit:
     denials: tuple[Denial, ...] = ()
     #: Who the article rests on: counts and shares by source kind (see `newsaudit.attribution.profile`).
     sourcing: dict[str, Any] | None = None
-    stance: dict[str, Any] | None = None
+    stance: Stance | None = None
     reuse: tuple[dict[str, Any], ...] = ()
     signals: tuple[dict[str, Any], ...] = ()
     credibility: dict[str, Any] | None = None

@@ -119,3 +119,4 @@ from newsaudit import attribution  # noqa: E402, F401, I001  (attributions, sour
 from newsaudit import hedges  # noqa: E402, F401
 from newsaudit import denials  # noqa: E402, F401  (needs attributions)
 from newsaudit import claims  # noqa: E402, F401  (needs attributions, hedges, denials)
+from newsaudit import headline  # noqa: E402, F401  (stance; needs claims' links)

@@ -163,6 +163,34 @@ def denials(audit: Audit) -> RenderableType | None:
     return table
 
 
+def stance(audit: Audit) -> RenderableType | None:
+    """Headline ↔ body stance, and each place where the headline is more certain than the body."""
+    found = audit.stance
+    if found is None:
+        return None
+    text = Text("Headline ↔ body: ", style="bold")
+    text.append(found.label, style="red" if found.label == "disagree" else "bold")
+    ranked = sorted(found.probabilities.items(), key=lambda item: -item[1])
+    text.append("  (" + ", ".join(f"{label} {p:.2f}" for label, p in ranked) + ")", style="dim")
+    if not found.certainty_gaps:
+        return text
+    table = Table(
+        title="Certainty gap: the headline states flatly what the body weakens",
+        title_justify="left",
+        expand=True,
+        show_lines=True,
+    )
+    table.add_column("body statement", ratio=3)
+    table.add_column("weakened by", ratio=2)
+    for gap in found.certainty_gaps:
+        why = Text()
+        for number, (reason, span) in enumerate(zip(gap.reasons, gap.evidence, strict=True)):
+            why.append(("\n" if number else "") + reason, style="yellow")
+            why.append(f": {_shorten(span.text, 60)}")
+        table.add_row(Text(_shorten(gap.statement.text, 200)), why)
+    return Group(text, table)
+
+
 #: How many ranked claims the terminal report lists (the JSON has them all).
 SHOWN_CLAIMS = 15
 STATUS_STYLES = {"denied": "bold red", "denial": "red", "hedged": "yellow", "anonymous": "yellow"}
@@ -224,6 +252,7 @@ SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
     header,
     problems,
     removed_chrome,
+    stance,
     claims,
     sources,
     denials,
