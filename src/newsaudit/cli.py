@@ -32,6 +32,8 @@ eval_app = typer.Typer(help="Score newsaudit against public benchmarks; each com
 app.add_typer(eval_app, name="eval")
 factchecks_app = typer.Typer(help="Published fact-checks: load them into a local store and search it.")
 app.add_typer(factchecks_app, name="factchecks")
+corpus_app = typer.Typer(help="A corpus of articles indexed for text reuse: who copied whom.")
+app.add_typer(corpus_app, name="corpus")
 
 stderr = Console(stderr=True)
 
@@ -92,6 +94,9 @@ def audit(
     factchecks: Annotated[
         Path | None, typer.Option(help="Fact-check store to match claims against (see `newsaudit factchecks`).")
     ] = None,
+    corpus: Annotated[
+        str | None, typer.Option(help="Corpus store (file or postgresql:// URL) to find shared text in.")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -117,7 +122,10 @@ def audit(
             workers=workers,
             remove_chrome=False if keep_chrome else None,
             factchecks=str(factchecks) if factchecks else None,
+            corpus=corpus,
         )
+        if settings.corpus and "://" not in settings.corpus and not Path(settings.corpus).is_file():
+            raise FileNotFoundError(f"no corpus store at {settings.corpus}; create one with `newsaudit corpus add`")
         if settings.factchecks and not Path(settings.factchecks).is_file():
             raise FileNotFoundError(
                 f"no fact-check store at {settings.factchecks}; create one with `newsaudit factchecks add`"
@@ -443,6 +451,104 @@ def factchecks_search(
             match.url or "",
         )
     Console().print(table if matches else Text("no fact-check matches", style="yellow"))
+
+
+@corpus_app.command("add")
+def corpus_add(
+    db: Annotated[str, typer.Argument(help="Store: a SQLite file (created if missing) or a postgresql:// URL.")],
+    inputs: Annotated[list[str], typer.Argument(help="Files or directories of articles (any input `audit` reads).")],
+    input_format: Annotated[
+        InputFormat | None, typer.Option("--input-format", help="Input format (default: from name and content).")
+    ] = None,
+    text_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article text.")] = None,
+    title_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the title.")] = None,
+    url_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article id.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Store and index articles for text-reuse search; adding the same article again changes nothing.
+
+    Example: newsaudit corpus add corpus.db examples/
+    """
+    from newsaudit.corpus import Corpus
+    from newsaudit.extract import extract_article
+    from newsaudit.readers import FieldMap, ReadFailure, read
+    from newsaudit.settings import Settings
+
+    settings = Settings.load()
+    failed = 0
+
+    def articles():
+        nonlocal failed
+        fields = FieldMap(text=text_field, title=title_field, url=url_field, id=id_field)
+        for item in read(inputs, format=input_format.value if input_format else None, fields=fields):
+            if isinstance(item, ReadFailure):
+                failed += 1
+                stderr.print(Text(f"skipped {item.source}: {item.error}", style="yellow"), soft_wrap=True)
+                continue
+            try:
+                article = extract_article(item, remove_chrome=settings.remove_chrome, extraction=settings.extraction)
+            except NewsauditError as error:
+                failed += 1
+                stderr.print(Text(f"skipped {item.source}: {error}", style="yellow"), soft_wrap=True)
+                continue
+            if article.text.strip():
+                yield article
+
+    try:
+        columns = (SpinnerColumn(), TextColumn("indexing"), TextColumn("{task.completed} articles"))
+        show_bar = not quiet and stderr.is_terminal
+        with (
+            Corpus(db) as store,
+            Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True, disable=not show_bar) as bar,
+        ):
+            task = bar.add_task("index", total=None)
+
+            def counted():
+                for article in articles():
+                    bar.advance(task)
+                    yield article
+
+            result = store.add(counted())
+            total = len(store)
+    except (NewsauditError, OSError) as error:
+        _fail(error)
+    summary = {"store": db, "added": result.added, "replaced": result.replaced, "updated": result.updated}
+    typer.echo(json.dumps({**summary, "unchanged": result.unchanged, "skipped": failed, "total": total}))
+
+
+@corpus_app.command("clusters")
+def corpus_clusters(
+    db: Annotated[str, typer.Argument(help="Store: a SQLite file or a postgresql:// URL.")],
+    min_share: Annotated[float, typer.Option(help="Least share of either text two articles must share.")] = 0.25,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """Reuse families (syndication chains): articles joined by shared passages, earliest member first.
+
+    Example: newsaudit corpus clusters corpus.db --format jsonl
+    """
+    from newsaudit.corpus import Corpus
+
+    if "://" not in db and not Path(db).is_file():
+        _fail(FileNotFoundError(f"no corpus store at {db}"))
+    try:
+        with Corpus(db) as store:
+            families = store.clusters(min_share=min_share)
+    except (NewsauditError, OSError) as error:
+        _fail(error)
+    if format is not OutputFormat.text:
+        for family in families:
+            typer.echo(json.dumps({"earliest": family.earliest, "members": list(family.members)}))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Reuse families in {db} (shared ≥ {min_share:.0%})", title_justify="left", expand=True)
+    table.add_column("earliest", ratio=1)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("members", ratio=3)
+    for family in sorted(families, key=lambda f: -len(f.members)):
+        table.add_row(family.earliest, str(len(family.members)), ", ".join(family.members[:12]))
+    Console().print(table if families else Text("no reuse families", style="yellow"))
 
 
 def _fail(error: BaseException) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[
@@ -263,6 +263,33 @@ class Stance:
 
 
 @dataclass(frozen=True, slots=True)
+class ReusedPassage:
+    """A passage this article shares with another: `this` in `Article.text`, `other` in the other article's
+    text (exact offsets there; its `text` is a preview, cut to a few hundred characters)."""
+
+    this: Span
+    other: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """A corpus article this one shares text with: who it is, how much each shares, the aligned passages,
+    which came first, and whether this article credits it (an attribution to that outlet: `credit`)."""
+
+    id: str
+    url: str | None
+    domain: str | None
+    title: str | None
+    published: str | None
+    share_this: float
+    share_other: float
+    passages: tuple[ReusedPassage, ...]
+    earlier: str
+    credited: bool = False
+    credit: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditError:
     """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
 
@@ -292,7 +319,7 @@ class Audit:
     #: Who the article rests on: counts and shares by source kind (see `newsaudit.attribution.profile`).
     sourcing: dict[str, Any] | None = None
     stance: Stance | None = None
-    reuse: tuple[dict[str, Any], ...] = ()
+    reuse: tuple[Reuse, ...] = ()
     signals: tuple[dict[str, Any], ...] = ()
     credibility: dict[str, Any] | None = None
     errors: tuple[AuditError, ...] = ()

@@ -22,6 +22,7 @@ from newsaudit.extract import article_id, domain_of, extract_article
 from newsaudit.factchecks import attach_factchecks, open_store
 from newsaudit.model import Article, Audit, AuditError
 from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, parse
+from newsaudit.provenance import find_reuse, open_corpus
 from newsaudit.readers import RawDocument, ReadFailure, sniff_format
 from newsaudit.settings import Settings
 from newsaudit.stages import Context, Stage, resolve
@@ -224,6 +225,15 @@ class Auditor:
             except NewsauditError as error:
                 errors.append(AuditError("factchecks", error.code, str(error)))
             timings["factchecks"] = time.perf_counter() - started
+        if self.settings.corpus and current.doc is not None and article.text:
+            started = time.perf_counter()
+            try:
+                findings["reuse"] = find_reuse(
+                    article, findings.get("attributions", ()), open_corpus(self.settings.corpus)
+                )
+            except NewsauditError as error:
+                errors.append(AuditError("reuse", error.code, str(error)))
+            timings["reuse"] = time.perf_counter() - started
         timings["total"] = sum(timings.values())
         known = {key: value for key, value in findings.items() if key in _AUDIT_FIELDS}
         return Audit(article=article, errors=tuple(errors), timings=timings, **known)

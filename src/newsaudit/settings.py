@@ -49,6 +49,9 @@ class Settings:
     #: A fact-check store (SQLite file from `newsaudit factchecks add`) to match each claim against; None: no
     #: matching.
     factchecks: str | None = None
+    #: A corpus store (SQLite file or postgresql:// URL, from `newsaudit corpus add`) to look for shared text
+    #: in; None: no reuse look-up.
+    corpus: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

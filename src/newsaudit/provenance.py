@@ -1,0 +1,90 @@
+"""Provenance during an audit: which corpus articles this one shares text with, and whether it credits them.
+
+The look-up itself is `Corpus.find_reuse` (the store and index, `newsaudit.corpus`); this module turns its
+matches into the audit's `Reuse` findings and decides the credit. An article credits the one it copies when
+one of its attributions names that outlet: the source's name, reduced to letters and digits without a
+leading "the", equals the other article's domain name (its registrable label: `washingtonpost` for
+www.washingtonpost.com) or starts it, as "AP" starts `apnews` (two letters at least).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from newsaudit.corpus import Corpus, ReuseMatch
+from newsaudit.model import Article, Attribution, Reuse, ReusedPassage, Span
+
+#: Shares below this (of either text) are not reported: a sentence or two in common is quotation, not reuse.
+MIN_SHARE = 0.1
+_DOMAIN_PREFIXES = frozenset({"www", "m", "amp", "mobile", "edition", "news", "en"})
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac"})
+
+
+@cache
+def _open_corpus(location: str, pid: int) -> Corpus:
+    return Corpus(location)
+
+
+def open_corpus(location: str) -> Corpus:
+    """One corpus connection per process (a database handle must not cross a fork)."""
+    return _open_corpus(location, os.getpid())
+
+
+def find_reuse(
+    article: Article, attributions: Sequence[Attribution], corpus: Corpus, min_share: float = MIN_SHARE
+) -> tuple[Reuse, ...]:
+    """The corpus articles sharing text with `article`, most of this article found first, each with its credit."""
+    return tuple(_reuse(match, attributions) for match in corpus.find_reuse(article, min_share=min_share))
+
+
+def _reuse(match: ReuseMatch, attributions: Sequence[Attribution]) -> Reuse:
+    credit = credit_for(match.domain, attributions)
+    return Reuse(
+        id=match.id,
+        url=match.url,
+        domain=match.domain,
+        title=match.title,
+        published=match.published,
+        share_this=round(match.share_this, 4),
+        share_other=round(match.share_other, 4),
+        passages=tuple(ReusedPassage(passage.a, passage.b) for passage in match.passages),
+        earlier=match.earlier,
+        credited=credit is not None,
+        credit=credit,
+    )
+
+
+def domain_name(domain: str | None) -> str | None:
+    """The registrable label of a domain: "washingtonpost" for www.washingtonpost.com, "bbc" for bbc.co.uk."""
+    if not domain:
+        return None
+    labels = [label for label in domain.lower().strip(".").split(".") if label]
+    while len(labels) > 2 and labels[0] in _DOMAIN_PREFIXES:
+        labels = labels[1:]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else None)
+
+
+def outlet_key(name: str) -> str:
+    """An outlet's name reduced for comparison with a domain name: "The Washington Post" → "washingtonpost"."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^\s*the\s+", "", name.lower()))
+
+
+def credit_for(domain: str | None, attributions: Sequence[Attribution]) -> Span | None:
+    """The source span of the first attribution that names the outlet at `domain`, if any."""
+    label = domain_name(domain)
+    if not label:
+        return None
+    for attribution in attributions:
+        source = attribution.source
+        if source is None:
+            continue
+        for name in (source.name, source.text):
+            key = outlet_key(name or "")
+            if len(key) >= 2 and (key == label or label.startswith(key) or key.startswith(label)):
+                return Span(source.start, source.end, source.text)
+    return None

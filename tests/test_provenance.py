@@ -1,0 +1,91 @@
+"""Reuse findings in an audit with a corpus, and the credit check (fictional articles and outlets)."""
+
+import pytest
+
+from newsaudit.corpus import Corpus
+from newsaudit.model import Article, Attribution, Source, Span
+from newsaudit.pipeline import Auditor
+from newsaudit.provenance import credit_for, domain_name, outlet_key
+
+ORIGINAL_PARAGRAPHS = [
+    "Engineers in the port town of Saltmere began pumping water out of the flooded rail tunnel on Tuesday, "
+    "three days after a storm surge broke through the eastern sea wall and filled the tunnel to its roof.",
+    "The regional rail company said the pumps were moving about 400 cubic metres of water an hour and that "
+    "the line to Eastmere would stay closed for at least two more weeks while the signalling was replaced.",
+    "Residents of the harbour district said they had warned the council about cracks in the sea wall for "
+    "years, and a petition signed by more than 2,000 people was handed to the mayor in the spring.",
+    "The mayor's office said a review of all coastal defences would start next month and that the cost of "
+    "the repairs would be shared between the town, the rail company and the regional government.",
+]
+ORIGINAL = "\n\n".join(ORIGINAL_PARAGRAPHS)
+
+
+@pytest.fixture(scope="module")
+def corpus_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    with Corpus(str(path)) as corpus:
+        corpus.add(
+            [
+                Article(
+                    id="ledger-1",
+                    url="https://www.meridianledger.example/saltmere-tunnel",
+                    domain="www.meridianledger.example",
+                    title="Saltmere tunnel pumped dry after storm",
+                    published="2024-02-06",
+                    text=ORIGINAL,
+                ),
+                Article(id="other", text="An unrelated story about a bakery that won a prize for its rye bread."),
+            ]
+        )
+    return str(path)
+
+
+def audit_with(corpus_path, text):
+    auditor = Auditor(workers=1, corpus=corpus_path)
+    return auditor.audit(Article(id="copy", title="Tunnel flooded", text=text, published="2024-02-07"))
+
+
+def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
+    text = "The Meridian Ledger reports:\n\n" + "\n\n".join(ORIGINAL_PARAGRAPHS[:3])
+    result = audit_with(corpus_path, text)
+    [reuse] = result.reuse
+    assert reuse.id == "ledger-1" and reuse.earlier == "other"
+    assert reuse.share_this > 0.8 and 0.6 < reuse.share_other < 0.9
+    assert reuse.credited and reuse.credit.text == "The Meridian Ledger"
+    for passage in reuse.passages:
+        assert result.article.text[passage.this.start : passage.this.end] == passage.this.text
+        assert ORIGINAL[passage.other.start : passage.other.end].startswith(passage.other.text.rstrip("…"))
+    import jsonschema
+
+    from newsaudit.model import json_schema
+
+    jsonschema.validate(result.to_dict(), json_schema())
+
+
+def test_uncredited_excerpt_is_found_and_not_credited(corpus_path):
+    text = "Storm chaos on the coast.\n\n" + ORIGINAL_PARAGRAPHS[1]
+    [reuse] = audit_with(corpus_path, text).reuse
+    assert reuse.id == "ledger-1" and not reuse.credited and reuse.credit is None
+    assert reuse.share_other < 0.35
+
+
+def test_no_reuse_for_new_text(corpus_path):
+    assert audit_with(corpus_path, "A council in the hills voted to build a new library next year.").reuse == ()
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [("www.meridianledger.example", "meridianledger"), ("bbc.co.uk", "bbc"), ("apnews.com", "apnews"), (None, None)],
+)
+def test_domain_name(domain, expected):
+    assert domain_name(domain) == expected
+
+
+def test_credit_needs_the_outlet_named():
+    def attribution(name):
+        source = Source(0, len(name), name, "outlet", name)
+        return Attribution(Span(0, 1, "x"), "report", "indirect", 0, source)
+
+    assert outlet_key("The Meridian Ledger") == "meridianledger"
+    assert credit_for("apnews.com", [attribution("AP")]) is not None
+    assert credit_for("meridianledger.example", [attribution("The Harbour Times")]) is None
