@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from newsaudit.cli import app, eval_app, factchecks_app
+from newsaudit.cli import app, corpus_app, eval_app, factchecks_app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 COMMANDS = (
     [(None, c) for c in app.registered_commands]
     + [("eval", c) for c in eval_app.registered_commands]
     + [("factchecks", c) for c in factchecks_app.registered_commands]
+    + [("corpus", c) for c in corpus_app.registered_commands]
 )
 
 
