@@ -60,6 +60,16 @@ class ExtractionMode(StrEnum):
     recall = "recall"
 
 
+# Reading options shared by every command that takes articles.
+InputFormatOption = Annotated[
+    InputFormat | None, typer.Option("--input-format", help="Input format (default: from name and content).")
+]
+TextFieldOption = Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article text.")]
+TitleFieldOption = Annotated[str | None, typer.Option(help="JSONL/CSV field holding the title.")]
+UrlFieldOption = Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")]
+IdFieldOption = Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article id.")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"newsaudit {__version__}")
@@ -80,13 +90,11 @@ def audit(
     inputs: Annotated[list[str], typer.Argument(help="Files or directories to audit, or - for standard input.")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    input_format: Annotated[
-        InputFormat | None, typer.Option("--input-format", help="Input format (default: from name and content).")
-    ] = None,
-    text_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article text.")] = None,
-    title_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the title.")] = None,
-    url_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")] = None,
-    id_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article id.")] = None,
+    input_format: InputFormatOption = None,
+    text_field: TextFieldOption = None,
+    title_field: TitleFieldOption = None,
+    url_field: UrlFieldOption = None,
+    id_field: IdFieldOption = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to load (default: the bundled one).")] = None,
     max_bytes: Annotated[int | None, typer.Option(help="Largest document read, in bytes (default 10 MB).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes for many articles; 0 = one per core.")] = None,
@@ -457,13 +465,11 @@ def factchecks_search(
 def corpus_add(
     db: Annotated[str, typer.Argument(help="Store: a SQLite file (created if missing) or a postgresql:// URL.")],
     inputs: Annotated[list[str], typer.Argument(help="Files or directories of articles (any input `audit` reads).")],
-    input_format: Annotated[
-        InputFormat | None, typer.Option("--input-format", help="Input format (default: from name and content).")
-    ] = None,
-    text_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article text.")] = None,
-    title_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the title.")] = None,
-    url_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")] = None,
-    id_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the article id.")] = None,
+    input_format: InputFormatOption = None,
+    text_field: TextFieldOption = None,
+    title_field: TitleFieldOption = None,
+    url_field: UrlFieldOption = None,
+    id_field: IdFieldOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Store and index articles for text-reuse search; adding the same article again changes nothing.
