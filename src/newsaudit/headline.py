@@ -22,9 +22,10 @@ from newsaudit.hedges import HedgeLexicon
 from newsaudit.model import CertaintyGap, Sentence, Span, Stance
 from newsaudit.stages import Context, stage
 
-#: A body sentence carries the headline's claim when its embedding similarity reaches this (static MiniLM
-#: cosine; paraphrases of one event score about 0.6–0.8, sentences on the same topic 0.4–0.6).
-MIN_SIMILARITY = 0.55
+#: A body sentence carries the headline's claim when its embedding similarity (static MiniLM cosine) reaches
+#: this. On 1,500 FNC-1 training pairs, the best body sentence of 90% of unrelated bodies scores below 0.50,
+#: while the best sentence of a related body scores 0.63 at the median and 0.47 at the 10th percentile.
+MIN_SIMILARITY = 0.5
 #: At most this many body sentences are checked per headline (the closest ones).
 MAX_STATEMENTS = 5
 _ANONYMOUS_KINDS = frozenset({"anonymous", "unnamed_group"})
