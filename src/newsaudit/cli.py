@@ -359,6 +359,33 @@ def eval_stance(
     typer.echo(json.dumps(result))
 
 
+@eval_app.command("reuse")
+def eval_reuse(
+    data: Annotated[
+        Path | None, typer.Argument(help="The shared datasets folder (default: $NEWSAUDIT_DATA or ../shared/data).")
+    ] = None,
+    copies: Annotated[int, typer.Option(min=10, help="How many derived copies to make and look up.")] = 600,
+    seed: Annotated[int, typer.Option(help="Seed of the derived corpus.")] = 13,
+    total: Annotated[int, typer.Option(help="Articles indexed in all (unrelated filler makes up the rest).")] = 10_000,
+) -> None:
+    """Text reuse on copies derived from real articles: pair recall/precision, span F1, speed, size.
+
+    Example: newsaudit eval reuse ../shared/data
+    """
+    import os
+
+    from newsaudit.evaluation.reuse import evaluate
+
+    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    if not folder.is_dir():
+        _fail(FileNotFoundError(f"{folder} is not the shared datasets folder"))
+    try:
+        result = evaluate(folder, n_copies=copies, seed=seed, total=total)
+    except (OSError, ValueError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
 def _default_store() -> Path:
     import os
 
