@@ -79,6 +79,19 @@ def main() -> int:
             failures.append("matching recall_at_5 is below BM25 alone measured in the same run")
     else:
         print(f"floors: matching skipped, {emergent} not found")
+    if (DATA / "fnc1").exists():
+        result = run(["newsaudit", "eval", "reuse", str(DATA)])
+        got = {
+            "pair_recall": result["at_0.2"]["pair_recall"],
+            "pair_precision": result["at_0.2"]["pair_precision"],
+            "span_f1": result["span_f1"],
+        }
+        print(f"floors: reuse {got} (floors { ({k: floors['reuse'][k] for k in got}) }), n={result['n_articles']}")
+        for key, value in got.items():
+            if value is None or value < floors["reuse"][key]:
+                failures.append(f"reuse {key} {value} is below its floor {floors['reuse'][key]}")
+    else:
+        print(f"floors: reuse skipped, {DATA / 'fnc1'} not found")
     for failure in failures:
         print(f"floors: FAIL {failure}")
     return 1 if failures else 0
