@@ -89,3 +89,32 @@ def test_credit_needs_the_outlet_named():
     assert outlet_key("The Meridian Ledger") == "meridianledger"
     assert credit_for("apnews.com", [attribution("AP")]) is not None
     assert credit_for("meridianledger.example", [attribution("The Harbour Times")]) is None
+
+
+def test_cli_corpus_add_then_audit_with_corpus_and_clusters(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from newsaudit.cli import app
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "original.txt").write_text("Saltmere tunnel pumped dry\n\n" + ORIGINAL)
+    copy = tmp_path / "copy.txt"
+    copy.write_text("Tunnel reopens soon\n\nThe Meridian Ledger reports:\n\n" + "\n\n".join(ORIGINAL_PARAGRAPHS[:3]))
+    db = str(tmp_path / "corpus.db")
+    runner = CliRunner()
+    added = runner.invoke(app, ["corpus", "add", db, str(folder), "-q"])
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout.strip().splitlines()[-1])["added"] == 1
+    audited = runner.invoke(app, ["audit", str(copy), "--corpus", db, "--format", "json", "-q"])
+    assert audited.exit_code == 0, audited.output
+    [reuse] = json.loads(audited.stdout)["reuse"]
+    assert reuse["share_this"] > 0.8 and reuse["passages"]
+    runner.invoke(app, ["corpus", "add", db, str(copy), "-q"])
+    clusters = runner.invoke(app, ["corpus", "clusters", db, "--format", "jsonl"])
+    [family] = [json.loads(line) for line in clusters.stdout.splitlines()]
+    assert len(family["members"]) == 2
+    missing = runner.invoke(app, ["audit", str(copy), "--corpus", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "no corpus store" in missing.output

@@ -503,6 +503,8 @@ def corpus_add(
 
     Example: newsaudit corpus add corpus.db examples/
     """
+    import os
+
     from newsaudit.corpus import Corpus
     from newsaudit.extract import extract_article
     from newsaudit.readers import FieldMap, ReadFailure, read
@@ -542,7 +544,10 @@ def corpus_add(
                     bar.advance(task)
                     yield article
 
-            result = store.add(counted())
+            # Fingerprints in worker processes while the main one writes; the key index is built once at the
+            # end (bulk): the articles become searchable when the command finishes, each batch committed.
+            workers = len(os.sched_getaffinity(0)) if len(os.sched_getaffinity(0)) > 1 else 0
+            result = store.add(counted(), workers=workers, bulk=True)
             total = len(store)
     except (NewsauditError, OSError) as error:
         _fail(error)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,8 +215,30 @@ def fingerprint(text: str) -> Fingerprint:
 
 def align(text_a: str, text_b: str) -> Alignment:
     """The passages `text_a` and `text_b` share, found exactly from their common shingles."""
-    spans_a, spans_b = words(text_a), words(text_b)
-    hashes_a, hashes_b = shingle_hashes(text_a, spans_a), shingle_hashes(text_b, spans_b)
+    return aligner(text_a)(text_b)
+
+
+def aligner(text_a: str) -> Callable[[str], Alignment]:
+    """`align` with `text_a` fixed, its words and shingles computed once: `aligner(a)(b) == align(a, b)`. For
+    checking one text against many."""
+    spans_a = words(text_a)
+    hashes_a = shingle_hashes(text_a, spans_a)
+
+    def align_with(text_b: str) -> Alignment:
+        spans_b = words(text_b)
+        return _align(text_a, text_b, spans_a, spans_b, hashes_a, shingle_hashes(text_b, spans_b))
+
+    return align_with
+
+
+def _align(
+    text_a: str,
+    text_b: str,
+    spans_a: list[tuple[int, int]],
+    spans_b: list[tuple[int, int]],
+    hashes_a: np.ndarray,
+    hashes_b: np.ndarray,
+) -> Alignment:
     if not len(hashes_a) or not len(hashes_b):
         return Alignment((), 0.0, 0.0)
     common = np.isin(hashes_a, hashes_b)

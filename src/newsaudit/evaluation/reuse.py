@@ -252,10 +252,7 @@ def evaluate(
                 exact = truth[copy.article.id].get(match.id, (0.0, 0.0))
                 true_positive += match.id == copy.origin or max(exact) >= threshold / 2
         recalled = sum(
-            any(
-                m.id == c.origin and max(m.share_this, m.share_other) >= threshold
-                for m in found_by_copy[c.article.id]
-            )
+            any(m.id == c.origin and max(m.share_this, m.share_other) >= threshold for m in found_by_copy[c.article.id])
             for c in positives
         )
         result[f"at_{threshold}"] = {
