@@ -52,6 +52,10 @@ def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
     assert reuse.id == "ledger-1" and reuse.earlier == "other"
     assert reuse.share_this > 0.8 and 0.6 < reuse.share_other < 0.9
     assert reuse.credited and reuse.credit.text == "The Meridian Ledger"
+    [signal] = result.signals  # most of the text is the Ledger's, under a one-line credit
+    assert (signal.name, signal.direction) == ("mostly_copied_with_credit", "lowers")
+    assert signal.value == reuse.share_this and signal.evidence[0].text == "The Meridian Ledger"
+    assert "meridianledger" in signal.explanation
     for passage in reuse.passages:
         assert result.article.text[passage.this.start : passage.this.end] == passage.this.text
         assert ORIGINAL[passage.other.start : passage.other.end].startswith(passage.other.text.rstrip("…"))
@@ -67,10 +71,25 @@ def test_uncredited_excerpt_is_found_and_not_credited(corpus_path):
     [reuse] = audit_with(corpus_path, text).reuse
     assert reuse.id == "ledger-1" and not reuse.credited and reuse.credit is None
     assert reuse.share_other < 0.35
+    [signal] = audit_with(corpus_path, text).signals
+    assert signal.name == "uncredited_copying" and signal.value >= 0.25
+    assert "does not credit" in signal.explanation and signal.evidence[0].text in ORIGINAL
 
 
 def test_no_reuse_for_new_text(corpus_path):
-    assert audit_with(corpus_path, "A council in the hills voted to build a new library next year.").reuse == ()
+    result = audit_with(corpus_path, "A council in the hills voted to build a new library next year.")
+    assert result.reuse == () and result.signals == ()
+
+
+def test_no_copying_signal_for_the_earlier_article():
+    from newsaudit.model import Reuse
+    from newsaudit.provenance import copying_signals
+
+    later = Reuse("x", None, "later.example", None, "2024-03-01", 0.9, 0.9, (), earlier="this")
+    assert copying_signals([later]) == ()
+    undated = Reuse("y", None, "other.example", None, None, 0.3, 0.2, (), earlier="unknown")
+    assert [s.name for s in copying_signals([undated])] == ["uncredited_copying"]
+    assert "undated" in copying_signals([undated])[0].explanation
 
 
 @pytest.mark.parametrize(

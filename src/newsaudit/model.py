@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[
@@ -290,6 +290,20 @@ class Reuse:
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence about how far to trust the article: what was measured (`value`), which way it
+    points (`direction`: "lowers" or "raises" trust), how much it moves the credibility score (`weight`; 0
+    until a credibility model weighs it), the spans that show it, and a sentence a person understands."""
+
+    name: str
+    value: float
+    direction: str
+    explanation: str
+    evidence: tuple[Span, ...] = ()
+    weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class AuditError:
     """Something that went wrong for one article; `stage` says where (`read`, `extract`, `nlp`, a stage)."""
 
@@ -303,8 +317,8 @@ class AuditError:
 class Audit:
     """Everything newsaudit found about one article.
 
-    The lists that later stages fill (claims, reuse, signals) hold plain dicts until those stages define
-    their own types; their keys are fixed by the JSON Schema.
+    `credibility` holds a plain dict until the credibility model defines its type; its keys are fixed by the
+    JSON Schema.
     """
 
     article: Article
@@ -320,7 +334,7 @@ class Audit:
     sourcing: dict[str, Any] | None = None
     stance: Stance | None = None
     reuse: tuple[Reuse, ...] = ()
-    signals: tuple[dict[str, Any], ...] = ()
+    signals: tuple[Signal, ...] = ()
     credibility: dict[str, Any] | None = None
     errors: tuple[AuditError, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)

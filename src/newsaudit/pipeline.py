@@ -22,7 +22,7 @@ from newsaudit.extract import article_id, domain_of, extract_article
 from newsaudit.factchecks import attach_factchecks, open_store
 from newsaudit.model import Article, Audit, AuditError
 from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, parse
-from newsaudit.provenance import find_reuse, open_corpus
+from newsaudit.provenance import copying_signals, find_reuse, open_corpus
 from newsaudit.readers import RawDocument, ReadFailure, sniff_format
 from newsaudit.settings import Settings
 from newsaudit.stages import Context, Stage, resolve
@@ -231,6 +231,7 @@ class Auditor:
                 findings["reuse"] = find_reuse(
                     article, findings.get("attributions", ()), open_corpus(self.settings.corpus)
                 )
+                findings["signals"] = tuple(findings.get("signals", ())) + copying_signals(findings["reuse"])
             except NewsauditError as error:
                 errors.append(AuditError("reuse", error.code, str(error)))
             timings["reuse"] = time.perf_counter() - started

@@ -15,10 +15,16 @@ from collections.abc import Sequence
 from functools import cache
 
 from newsaudit.corpus import Corpus, ReuseMatch
-from newsaudit.model import Article, Attribution, Reuse, ReusedPassage, Span
+from newsaudit.model import Article, Attribution, Reuse, ReusedPassage, Signal, Span
 
 #: Shares below this (of either text) are not reported: a sentence or two in common is quotation, not reuse.
 MIN_SHARE = 0.1
+#: An article with at least this share of its text from an earlier one it does not credit is flagged.
+UNCREDITED_SHARE = 0.25
+#: An article with at least this share from an earlier one is flagged even when it credits it: most of the
+#: text is someone else's, under a one-line credit.
+MOSTLY_COPIED_SHARE = 0.5
+_EVIDENCE_PASSAGES = 10
 _DOMAIN_PREFIXES = frozenset({"www", "m", "amp", "mobile", "edition", "news", "en"})
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac"})
 
@@ -88,3 +94,40 @@ def credit_for(domain: str | None, attributions: Sequence[Attribution]) -> Span 
             if len(key) >= 2 and (key == label or label.startswith(key) or key.startswith(label)):
                 return Span(source.start, source.end, source.text)
     return None
+
+
+def copying_signals(reuse: Sequence[Reuse]) -> tuple[Signal, ...]:
+    """Signals for text taken from an earlier (or undated) corpus article: `uncredited_copying` when the
+    article does not credit it, `mostly_copied_with_credit` when it does but the copied text is most of the
+    article. One signal per kind, for the largest such reuse; evidence: the copied passages (and the credit)."""
+    signals = []
+    earlier = [r for r in reuse if r.earlier != "this"]
+    uncredited = [r for r in earlier if not r.credited and r.share_this >= UNCREDITED_SHARE]
+    if uncredited:
+        top = max(uncredited, key=lambda r: r.share_this)
+        where = top.domain or top.url or top.id
+        signals.append(
+            Signal(
+                name="uncredited_copying",
+                value=top.share_this,
+                direction="lowers",
+                explanation=f"{top.share_this:.0%} of this article's text also appears in an "
+                f"{'earlier' if top.earlier == 'other' else 'undated'} article ({where}) that it does not credit.",
+                evidence=tuple(p.this for p in top.passages[:_EVIDENCE_PASSAGES]),
+            )
+        )
+    credited = [r for r in earlier if r.credited and r.share_this >= MOSTLY_COPIED_SHARE]
+    if credited:
+        top = max(credited, key=lambda r: r.share_this)
+        credit = (top.credit,) if top.credit is not None else ()
+        signals.append(
+            Signal(
+                name="mostly_copied_with_credit",
+                value=top.share_this,
+                direction="lowers",
+                explanation=f"{top.share_this:.0%} of this article's text is taken from {top.domain or top.id}, "
+                f'credited only as "{top.credit.text if top.credit else ""}".',
+                evidence=credit + tuple(p.this for p in top.passages[:_EVIDENCE_PASSAGES]),
+            )
+        )
+    return tuple(signals)
