@@ -513,14 +513,15 @@ class FactCheckStore:
                 ids,
             )
         }
-        weights = self._term_weights({term for row in rows.values() for term in _terms(row[0])})
+        claim_terms = {rowid: set(_terms(row[0])) for rowid, row in rows.items()}
+        weights = self._term_weights(set().union(*claim_terms.values()))
         query_stems = {_stem(term) for term in _terms(text)}
         matches = []
         for rowid in ids:
             if rowid not in rows:
                 continue
             row = rows[rowid]
-            coverage = _coverage(query_stems, _terms(row[0]), weights)
+            coverage = _coverage(query_stems, claim_terms[rowid], weights)
             similarity = similarities[rowid]
             score = (
                 coverage
@@ -562,12 +563,12 @@ def _stem(word: str) -> str:
     return word
 
 
-def _coverage(query_stems: set[str], claim_terms: Sequence[str], weights: dict[str, float]) -> float:
+def _coverage(query_stems: set[str], claim_terms: set[str], weights: dict[str, float]) -> float:
     """The share of a reviewed claim's informative wording (IDF-weighted terms) that the query repeats."""
-    total = sum(weights.get(term, 0.0) for term in set(claim_terms))
+    total = sum(weights.get(term, 0.0) for term in claim_terms)
     if total <= 0:
         return 0.0
-    return sum(weights.get(term, 0.0) for term in set(claim_terms) if _stem(term) in query_stems) / total
+    return sum(weights.get(term, 0.0) for term in claim_terms if _stem(term) in query_stems) / total
 
 
 # -- matching claims during an audit -----------------------------------------------------------------------
