@@ -67,16 +67,18 @@ def auditor() -> Auditor:
 def assert_spans_point_into_text(data: dict) -> None:
     """Every span anywhere in an audit's JSON must quote article.text exactly."""
     text = data["article"]["text"]
+    title = data["article"]["title"] or ""
 
-    def walk(value, path):
+    def walk(value, path, within=text):
         if isinstance(value, dict):
             if {"start", "end", "text"} <= set(value):
-                assert text[value["start"] : value["end"]] == value["text"], (path, value)
+                assert within[value["start"] : value["end"]] == value["text"], (path, value)
             for key, item in value.items():
-                walk(item, f"{path}.{key}")
+                # Signals' title_evidence points into the headline, everything else into the body.
+                walk(item, f"{path}.{key}", title if key == "title_evidence" else within)
         elif isinstance(value, list):
             for number, item in enumerate(value):
-                walk(item, f"{path}[{number}]")
+                walk(item, f"{path}[{number}]", within)
 
     walk({key: value for key, value in data.items() if key != "article"}, "audit")
     walk(data["article"]["paragraphs"], "article.paragraphs")

@@ -45,6 +45,10 @@ def audit_with(corpus_path, text):
     return auditor.audit(Article(id="copy", title="Tunnel flooded", text=text, published="2024-02-07"))
 
 
+def copying(result):
+    return [s for s in result.signals if s.name in ("uncredited_copying", "mostly_copied_with_credit")]
+
+
 def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
     text = "The Meridian Ledger reports:\n\n" + "\n\n".join(ORIGINAL_PARAGRAPHS[:3])
     result = audit_with(corpus_path, text)
@@ -52,7 +56,7 @@ def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
     assert reuse.id == "ledger-1" and reuse.earlier == "other"
     assert reuse.share_this > 0.8 and 0.6 < reuse.share_other < 0.9
     assert reuse.credited and reuse.credit.text == "The Meridian Ledger"
-    [signal] = result.signals  # most of the text is the Ledger's, under a one-line credit
+    [signal] = copying(result)  # most of the text is the Ledger's, under a one-line credit
     assert (signal.name, signal.direction) == ("mostly_copied_with_credit", "lowers")
     assert signal.value == reuse.share_this and signal.evidence[0].text == "The Meridian Ledger"
     assert "meridianledger" in signal.explanation
@@ -71,14 +75,17 @@ def test_uncredited_excerpt_is_found_and_not_credited(corpus_path):
     [reuse] = audit_with(corpus_path, text).reuse
     assert reuse.id == "ledger-1" and not reuse.credited and reuse.credit is None
     assert reuse.share_other < 0.35
-    [signal] = audit_with(corpus_path, text).signals
+    result = audit_with(corpus_path, text)
+    [signal] = copying(result)
     assert signal.name == "uncredited_copying" and signal.value >= 0.25
+    assert signal.weight < 0 and "uncredited_copying" in result.credibility.top_signals
     assert "does not credit" in signal.explanation and signal.evidence[0].text in ORIGINAL
 
 
 def test_no_reuse_for_new_text(corpus_path):
     result = audit_with(corpus_path, "A council in the hills voted to build a new library next year.")
-    assert result.reuse == () and result.signals == ()
+    assert result.reuse == () and copying(result) == []
+    assert "uncredited_copying" not in result.credibility.top_signals
 
 
 def test_no_copying_signal_for_the_earlier_article():

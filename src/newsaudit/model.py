@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 
 #: The kinds of site chrome the readers cut out of already-scraped text (see `newsaudit.chrome`).
 ChromeKind = Literal[
@@ -292,8 +292,11 @@ class Reuse:
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One piece of evidence about how far to trust the article: what was measured (`value`), which way it
-    points (`direction`: "lowers" or "raises" trust), how much it moves the credibility score (`weight`; 0
-    until a credibility model weighs it), the spans that show it, and a sentence a person understands."""
+    points (`direction`: "lowers" or "raises" trust, "neutral" when it is only informative), how much it moved
+    the credibility score (`weight`: points on the 0–100 scale, negative = lowered; 0 until the credibility
+    model weighs it), and a sentence a person understands. The evidence: spans in `Article.text`
+    (`evidence`), spans in `Article.title` (`title_evidence`) and pieces of removed chrome, by their index in
+    `Article.removed` (`removed`)."""
 
     name: str
     value: float
@@ -301,6 +304,28 @@ class Signal:
     explanation: str
     evidence: tuple[Span, ...] = ()
     weight: float = 0.0
+    title_evidence: tuple[Span, ...] = ()
+    removed: tuple[int, ...] = ()
+
+
+#: Credibility bands on the 0–100 score (lower bound inclusive): below 40 "low", below 70 "mixed", else "high".
+CREDIBILITY_BANDS: tuple[tuple[float, str], ...] = ((0.0, "low"), (40.0, "mixed"), (70.0, "high"))
+
+
+@dataclass(frozen=True, slots=True)
+class Credibility:
+    """How far to trust the article's sourcing, provenance and presentation (not the truth of the events it
+    reports): `score` 0–100 (higher = more trustworthy), `probability_low` the calibrated probability that it
+    belongs with low-credibility articles, `label` its band (`CREDIBILITY_BANDS`), `top_signals` the names of
+    the signals that moved the score most (largest |weight| first), `reputation` the site's rating in the
+    loaded source lists ("unknown" when unlisted, None when no list is loaded), `model` the weights' version."""
+
+    score: float
+    probability_low: float
+    label: str
+    top_signals: tuple[str, ...]
+    reputation: str | None = None
+    model: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +342,7 @@ class AuditError:
 class Audit:
     """Everything newsaudit found about one article.
 
-    `credibility` holds a plain dict until the credibility model defines its type; its keys are fixed by the
-    JSON Schema.
+    `signals` and `credibility` say how far to trust it; everything else is what it says and how.
     """
 
     article: Article
@@ -335,7 +359,7 @@ class Audit:
     stance: Stance | None = None
     reuse: tuple[Reuse, ...] = ()
     signals: tuple[Signal, ...] = ()
-    credibility: dict[str, Any] | None = None
+    credibility: Credibility | None = None
     errors: tuple[AuditError, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice
 from typing import Any
 
+from newsaudit.credibility import CredibilityModel
 from newsaudit.errors import InputError, NewsauditError
 from newsaudit.extract import article_id, domain_of, extract_article
 from newsaudit.factchecks import attach_factchecks, open_store
@@ -25,6 +26,7 @@ from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, pars
 from newsaudit.provenance import copying_signals, find_reuse, open_corpus
 from newsaudit.readers import RawDocument, ReadFailure, sniff_format
 from newsaudit.settings import Settings
+from newsaudit.sources import open_sources, reputation_signal
 from newsaudit.stages import Context, Stage, resolve
 
 log = logging.getLogger(__name__)
@@ -202,6 +204,16 @@ class Auditor:
             log.exception("parse failed")
             return None
 
+    def _assess(self, article: Article, findings: dict[str, Any]) -> None:
+        """The site's reputation (when source lists are loaded) joins the signals; the credibility model weighs
+        them all."""
+        signals = tuple(findings["signals"])
+        level = None
+        if self.settings.sources:
+            level, signal = reputation_signal(article, open_sources(self.settings.sources))
+            signals += (signal,)
+        findings["signals"], findings["credibility"] = CredibilityModel.default().assess(signals, level)
+
     def _run_stages(self, current: _Pending) -> Audit:
         article, errors, timings = current.article, current.errors, current.timings
         findings: dict[str, Any] = {}
@@ -235,6 +247,13 @@ class Auditor:
             except NewsauditError as error:
                 errors.append(AuditError("reuse", error.code, str(error)))
             timings["reuse"] = time.perf_counter() - started
+        if "signals" in findings:
+            started = time.perf_counter()
+            try:
+                self._assess(article, findings)
+            except NewsauditError as error:
+                errors.append(AuditError("credibility", error.code, str(error)))
+            timings["credibility"] = time.perf_counter() - started
         timings["total"] = sum(timings.values())
         known = {key: value for key, value in findings.items() if key in _AUDIT_FIELDS}
         return Audit(article=article, errors=tuple(errors), timings=timings, **known)

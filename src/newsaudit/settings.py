@@ -52,6 +52,9 @@ class Settings:
     #: A corpus store (SQLite file or postgresql:// URL, from `newsaudit corpus add`) to look for shared text
     #: in; None: no reuse look-up.
     corpus: str | None = None
+    #: A source-reputation store (SQLite file from `newsaudit sources add`) to look the article's site up
+    #: in; None: no reputation signal (the site's reputation is not "unknown" but "not looked up").
+    sources: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

@@ -120,3 +120,4 @@ from newsaudit import hedges  # noqa: E402, F401
 from newsaudit import denials  # noqa: E402, F401  (needs attributions)
 from newsaudit import claims  # noqa: E402, F401  (needs attributions, hedges, denials)
 from newsaudit import headline  # noqa: E402, F401  (stance; needs claims' links)
+from newsaudit import signals  # noqa: E402, F401  (needs everything above)

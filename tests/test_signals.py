@@ -1,0 +1,143 @@
+"""The credibility signals: each one measured on fictional articles written to show it (or not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsaudit import Auditor
+
+# Fiction: a page in the style of a low-credibility site.
+SHOUTY = """\
+SHOCKING: You Won't Believe What The Elites Are Hiding In Port Vell!!
+
+Verified ✓
+
+Anonymous insiders say the harbor of Port Vell is secretly being sold to a foreign cabal.
+
+The deal is a disgusting betrayal and a total disaster, sources close to the mayor said.
+
+READ MORE: Ten reasons the harbor deal is a hoax
+
+The mainstream media will never tell you the truth about this outrageous cover-up!!!
+
+WAKE UP before it is too late, one official who asked not to be named warned.
+"""
+
+# Fiction: a sober report with named sources.
+SOBER = """\
+Ridgeford Council Approves New Library Budget
+
+The Ridgeford town council approved a budget of 4.2 million dollars for the public library on Tuesday.
+
+Council member Amara Osei said the money would pay for longer opening hours and two new reading rooms.
+
+Library director Tomas Reyes told the council that visits had risen by 12 percent since last year.
+
+The Ridgeford Taxpayers Association said in a statement that it would review the spending plan.
+
+The budget takes effect in January, according to the council's published minutes.
+"""
+
+
+@pytest.fixture(scope="module")
+def audits():
+    auditor = Auditor(workers=1)
+    return {name: auditor.audit(text) for name, text in (("shouty", SHOUTY), ("sober", SOBER))}
+
+
+def signal(audit, name):
+    found = [s for s in audit.signals if s.name == name]
+    assert len(found) == 1, f"{name} expected once, got {[s.name for s in audit.signals]}"
+    return found[0]
+
+
+def test_every_signal_points_into_the_article(audits):
+    for audit in audits.values():
+        text, title = audit.article.text, audit.article.title or ""
+        for s in audit.signals:
+            for span in s.evidence:
+                assert text[span.start : span.end] == span.text, s.name
+            for span in s.title_evidence:
+                assert title[span.start : span.end] == span.text, s.name
+            for index in s.removed:
+                assert 0 <= index < len(audit.article.removed), s.name
+            assert s.explanation and s.direction in ("lowers", "raises", "neutral")
+
+
+def test_self_declared_badge_points_at_the_removed_chrome(audits):
+    badge = signal(audits["shouty"], "self_declared_badge")
+    assert badge.value == 1
+    assert [audits["shouty"].article.removed[i].kind for i in badge.removed] == ["badge"]
+    assert badge.direction == "lowers" and badge.weight < 0
+    assert signal(audits["sober"], "self_declared_badge").value == 0
+
+
+def test_related_link_insert_counts(audits):
+    inserts = signal(audits["shouty"], "related_link_inserts")
+    assert inserts.value >= 1
+    assert all(audits["shouty"].article.removed[i].kind == "related_link" for i in inserts.removed)
+    assert signal(audits["sober"], "related_link_inserts").value == 0
+
+
+def test_clickbait_headline_devices_are_marked_in_the_title(audits):
+    clickbait = signal(audits["shouty"], "clickbait_headline")
+    assert clickbait.value >= 3
+    marked = " ".join(span.text.lower() for span in clickbait.title_evidence)
+    assert "you won't believe" in marked and "shocking" in marked and "!!" in marked
+    assert signal(audits["sober"], "clickbait_headline").value == 0
+
+
+def test_loaded_language_finds_lexicon_words_and_phrases(audits):
+    loaded = signal(audits["shouty"], "loaded_language")
+    words = {span.text.lower() for span in loaded.evidence}
+    assert {"disgusting", "outrageous", "hoax"} & words
+    assert "mainstream media" in words or "cover-up" in words
+    assert loaded.value > signal(audits["sober"], "loaded_language").value
+
+
+def test_shouting_counts_capitals_and_exclamations(audits):
+    assert signal(audits["shouty"], "shouting").value > 0
+    assert signal(audits["sober"], "shouting").value == 0
+
+
+def test_sourcing_signals_follow_the_claims(audits):
+    shouty, sober = audits["shouty"], audits["sober"]
+    anonymous = signal(shouty, "anonymous_sourcing")
+    if shouty.claims:
+        expected = sum(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims) / len(shouty.claims)
+        assert anonymous.value == pytest.approx(expected, abs=1e-3)
+    assert anonymous.value > signal(sober, "anonymous_sourcing").value
+    named = signal(sober, "named_sources")
+    assert named.value >= 2
+    assert {span.text for span in named.evidence} >= {"Amara Osei", "Tomas Reyes"} or named.value >= 3
+
+
+def test_readability_and_byline_are_measured(audits):
+    assert 0 < signal(audits["sober"], "readability").value < 100
+    assert signal(audits["sober"], "missing_byline").value == 1.0
+
+
+def test_credibility_ranks_the_shouty_page_below_the_sober_one(audits):
+    shouty, sober = audits["shouty"].credibility, audits["sober"].credibility
+    assert shouty is not None and sober is not None
+    assert shouty.score < sober.score
+    assert "self_declared_badge" in shouty.top_signals
+    assert shouty.reputation is None  # no source list loaded
+
+
+def test_non_english_articles_get_only_language_free_signals():
+    audit = Auditor(workers=1).audit(
+        "Der Stadtrat tagt\n\nDer Stadtrat von Lindenbrück hat am Dienstag einen neuen Radweg beschlossen. "
+        "Die Arbeiten sollen im Frühjahr beginnen, sagte die Bürgermeisterin."
+    )
+    names = {s.name for s in audit.signals}
+    assert "anonymous_sourcing" not in names and "loaded_language" not in names
+    assert {"self_declared_badge", "shouting", "missing_byline"} <= names
+    assert audit.credibility is not None
+
+
+def test_link_inserts_left_in_the_text_are_evidence_spans():
+    kept = Auditor(workers=1, remove_chrome=False).audit(SHOUTY)
+    inserts = signal(kept, "related_link_inserts")
+    assert inserts.removed == () and inserts.value >= 1
+    assert any(span.text.startswith("READ MORE") for span in inserts.evidence)
