@@ -92,6 +92,38 @@ def main() -> int:
                 failures.append(f"reuse {key} {value} is below its floor {floors['reuse'][key]}")
     else:
         print(f"floors: reuse skipped, {DATA / 'fnc1'} not found")
+    sample = DATA / "fakenewscorpus_sample" / "news_sample.csv"
+    if sample.exists():
+        import tempfile
+
+        from newsaudit.evaluation.credibility import fakenewscorpus_rows, write_contract_csv
+
+        with tempfile.TemporaryDirectory() as folder:
+            contract = Path(folder) / "fakenewscorpus.csv"
+            write_contract_csv(fakenewscorpus_rows(sample), contract)
+            result = run(["newsaudit", "eval", "credibility", str(contract), "-q"])
+        floor = floors["credibility"]["auc"]
+        print(
+            f"floors: credibility auc {result['auc']} (floor {floor}), TF-IDF baseline {result['baseline_auc']}, "
+            f"n={result['n']}, {result['split']}"
+        )
+        if result["auc"] < floor:
+            failures.append(f"credibility auc {result['auc']} is below its floor {floor}")
+    else:
+        print(f"floors: credibility skipped, {sample} not found")
+    seed = sorted((DATA.parent / "seed").glob("*.txt"))
+    if seed:
+        audit = run(["newsaudit", "audit", str(seed[0]), "--format", "json", "-q"])
+        expected = set(floors["seed"]["lowered_by"])
+        lowering = {s["name"] for s in audit["signals"] if s["direction"] == "lowers"}
+        print(
+            f"floors: seed credibility {audit['credibility']['label']} {audit['credibility']['score']}, lowered by "
+            f"{sorted(lowering)}"
+        )
+        if audit["credibility"]["label"] == "high":
+            failures.append("the seed article is rated high credibility")
+        if not expected <= lowering:
+            failures.append(f"the seed's assessment misses {sorted(expected - lowering)}")
     for failure in failures:
         print(f"floors: FAIL {failure}")
     return 1 if failures else 0

@@ -24,15 +24,19 @@ from newsaudit.model import (
     Audit,
     AuditError,
     Claim,
+    Credibility,
     Entity,
     RemovedChrome,
     Sentence,
+    Signal,
     Span,
     Stance,
 )
 from newsaudit.pipeline import Auditor, audit
 from newsaudit.readers import FieldMap, RawDocument, ReadFailure, read
+from newsaudit.render.html import render_html
 from newsaudit.settings import Settings
+from newsaudit.sources import SourceStore
 
 
 def stance(claim: str, text: str) -> dict:
@@ -55,6 +59,7 @@ __all__ = [
     "Auditor",
     "BinaryInputError",
     "Claim",
+    "Credibility",
     "EmptyInputError",
     "Entity",
     "FactCheck",
@@ -71,11 +76,14 @@ __all__ = [
     "Sentence",
     "Settings",
     "SettingsError",
+    "Signal",
+    "SourceStore",
     "Span",
     "Stance",
     "UnsupportedFormatError",
     "__version__",
     "audit",
     "read",
+    "render_html",
     "stance",
 ]

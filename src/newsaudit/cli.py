@@ -34,6 +34,8 @@ factchecks_app = typer.Typer(help="Published fact-checks: load them into a local
 app.add_typer(factchecks_app, name="factchecks")
 corpus_app = typer.Typer(help="A corpus of articles indexed for text reuse: who copied whom.")
 app.add_typer(corpus_app, name="corpus")
+sources_app = typer.Typer(help="Site reputation lists you load (none ships with newsaudit): rate the article's site.")
+app.add_typer(sources_app, name="sources")
 
 stderr = Console(stderr=True)
 
@@ -42,6 +44,7 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
 
 
 class InputFormat(StrEnum):
@@ -105,6 +108,9 @@ def audit(
     corpus: Annotated[
         str | None, typer.Option(help="Corpus store (file or postgresql:// URL) to find shared text in.")
     ] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Source-reputation store to rate the article's site (see `newsaudit sources`).")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -115,6 +121,10 @@ def audit(
       newsaudit audit examples/
 
       newsaudit audit page.html --format json -o audit.json
+
+      newsaudit audit page.html --format html -o report.html
+
+      newsaudit audit examples/ --format html -o reports/
 
       cat corpus.jsonl | newsaudit audit - --format jsonl --text-field content --title-field title
     """
@@ -131,7 +141,10 @@ def audit(
             remove_chrome=False if keep_chrome else None,
             factchecks=str(factchecks) if factchecks else None,
             corpus=corpus,
+            sources=str(sources) if sources else None,
         )
+        if settings.sources and not Path(settings.sources).is_file():
+            raise FileNotFoundError(f"no source store at {settings.sources}; create one with `newsaudit sources add`")
         if settings.corpus and "://" not in settings.corpus and not Path(settings.corpus).is_file():
             raise FileNotFoundError(f"no corpus store at {settings.corpus}; create one with `newsaudit corpus add`")
         if settings.factchecks and not Path(settings.factchecks).is_file():
@@ -146,10 +159,13 @@ def audit(
             fields=fields,
             max_bytes=settings.max_bytes,
         )
-        with ExitStack() as stack:
-            out: TextIO = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
-            failed = _write_audits(auditor, documents, format, out, quiet=quiet)
-    except (NewsauditError, FileNotFoundError) as error:
+        if format is OutputFormat.html:
+            failed = _write_pages(auditor, documents, output, quiet=quiet)
+        else:
+            with ExitStack() as stack:
+                out: TextIO = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+                failed = _write_audits(auditor, documents, format, out, quiet=quiet)
+    except (NewsauditError, OSError) as error:
         _fail(error)
     if failed:
         stderr.print(
@@ -188,6 +204,50 @@ def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, *, quie
     if count == 0:
         stderr.print(Text("no articles found in the input", style="yellow"))
     return failed
+
+
+def _write_pages(auditor, documents, output: Path | None, *, quiet: bool) -> int:
+    """HTML reports: one page to `output` (or stdout); with `output` a folder (an existing one, or a name
+    without a suffix such as `reports`), one page per article plus an index.html linking them."""
+    from newsaudit.render.html import render_html, render_index
+
+    folder = output is not None and (output.is_dir() or not output.suffix)
+    if folder:
+        assert output is not None
+        output.mkdir(parents=True, exist_ok=True)
+    failed = count = 0
+    written: list[tuple[str, object]] = []
+    for result in auditor.audit_many(documents):
+        count += 1
+        failed += result.failed
+        page = render_html(result)
+        if folder:
+            assert output is not None
+            name = _page_name(result.article.id, len(written))
+            (output / name).write_text(page, encoding="utf-8")
+            written.append((name, result))
+        elif count > 1:
+            raise NewsauditError("several articles: give --output a folder (e.g. -o reports) for one page each")
+        elif output is not None:
+            output.write_text(page, encoding="utf-8")
+        else:
+            sys.stdout.write(page)
+    if folder and written:
+        assert output is not None
+        (output / "index.html").write_text(render_index(written), encoding="utf-8")
+        if not quiet:
+            stderr.print(f"wrote {len(written)} report(s) and index.html to {output}", highlight=False)
+    if count == 0:
+        stderr.print(Text("no articles found in the input", style="yellow"))
+    return failed
+
+
+def _page_name(article_id: str, number: int) -> str:
+    """A file name from the article id: letters, digits, dots, dashes only (ids come from the input)."""
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", article_id).strip(".-")[:80]
+    return f"{number + 1:04d}-{safe or 'article'}.html"
 
 
 class _JsonWriter:
@@ -318,6 +378,39 @@ def eval_matching(
 
     try:
         result = evaluate(csv_path)
+    except (OSError, ValueError) as error:
+        _fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("credibility")
+def eval_credibility(
+    csv_path: Annotated[Path, typer.Argument(help="CSV with columns text or html, title, domain, label.")],
+    folds: Annotated[int, typer.Option(min=2, help="Domain-disjoint folds.")] = 5,
+    low_label: Annotated[
+        list[str] | None,
+        typer.Option("--low-label", help="A label value meaning low credibility (repeatable; default: fake, low, …)."),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for auditing; 0 = one per core.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Credibility over domain-disjoint folds: the explained model and a TF-IDF baseline on the same folds.
+
+    Needs scikit-learn (pip install -e ".[train]"). Example:
+    newsaudit eval credibility build/credibility-fakes.csv  (written by scripts/train_credibility.py)
+    """
+    from newsaudit.evaluation.credibility import evaluate
+
+    columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
+    show_bar = not quiet and stderr.is_terminal
+    try:
+        with Progress(*columns, _RateColumn(), console=stderr, transient=True, disable=not show_bar) as bar:
+            task = bar.add_task("audit", total=None)
+            result = evaluate(
+                csv_path, folds=folds, low_labels=low_label or (), workers=workers, progress=lambda: bar.advance(task)
+            )
+    except ImportError as error:
+        _fail(ImportError(f"{error}; `newsaudit eval credibility` needs scikit-learn: pip install -e '.[train]'"))
     except (OSError, ValueError) as error:
         _fail(error)
     typer.echo(json.dumps(result))
@@ -587,6 +680,116 @@ def corpus_clusters(
     for family in sorted(families, key=lambda f: -len(f.members)):
         table.add_row(family.earliest, str(len(family.members)), ", ".join(family.members[:12]))
     Console().print(table if families else Text("no reuse families", style="yellow"))
+
+
+def _default_sources() -> Path:
+    import os
+
+    configured = os.environ.get("NEWSAUDIT_SOURCES")
+    if configured:
+        return Path(configured)
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "newsaudit" / "sources.db"
+
+
+SourcesStoreOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $NEWSAUDIT_SOURCES or ~/.local/share/newsaudit/sources.db)."),
+]
+
+
+class ListFormat(StrEnum):
+    opensources = "opensources"
+    opensources_csv = "opensources-csv"
+    baly = "baly"
+    plain = "plain"
+
+
+@sources_app.command("add")
+def sources_add(
+    files: Annotated[list[Path], typer.Argument(help="OpenSources JSON/CSV, Baly/MBFC TSV or domain,rating,note CSV.")],
+    db: SourcesStoreOption = None,
+    list_format: Annotated[
+        ListFormat | None, typer.Option("--list-format", help="Layout of the list (default: from its content).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name the list is stored under (default: the file name without suffix).")
+    ] = None,
+) -> None:
+    """Load site-reputation lists; adding a list again replaces its previous version.
+
+    newsaudit ships no list: an unlisted site is "unknown", never "reliable". Then audit with --sources.
+
+    Example: newsaudit sources add ../shared/data/opensources/sources.json --db sources.db
+    """
+    from newsaudit.sources import SourceStore, add_sources
+
+    path = db or _default_sources()
+    if name and len(files) > 1:
+        _fail(ValueError("--name names one list: give one file per command"))
+    results = {}
+    try:
+        for file in files:
+            result = add_sources(file, path, format=list_format.value if list_format else None, list_name=name)
+            results[str(file)] = result
+            stderr.print(
+                f"{file}: {result.added} added, {result.unchanged} unchanged, {result.removed} removed, "
+                f"{len(result.skipped)} skipped",
+                soft_wrap=True,
+                highlight=False,
+            )
+            for item in result.skipped[:10]:
+                stderr.print(Text(f"skipped {item.where}: {item.reason}", style="yellow"), soft_wrap=True)
+        with SourceStore(path, read_only=True) as store:
+            lists = store.lists()
+    except (NewsauditError, OSError) as error:
+        _fail(error)
+    typer.echo(
+        json.dumps(
+            {
+                "store": str(path),
+                "added": sum(r.added for r in results.values()),
+                "skipped": sum(len(r.skipped) for r in results.values()),
+                "lists": lists,
+            }
+        )
+    )
+
+
+@sources_app.command("lookup")
+def sources_lookup(
+    sites: Annotated[list[str], typer.Argument(help="Domains or URLs.")],
+    db: SourcesStoreOption = None,
+) -> None:
+    """What the loaded lists say about sites, one JSON object per line ("unknown" when no list rates one).
+
+    Example: newsaudit sources lookup https://news.example.com/story --db sources.db
+    """
+    from newsaudit.model import _plain
+    from newsaudit.sources import SourceStore
+
+    path = db or _default_sources()
+    if not path.is_file():
+        _fail(FileNotFoundError(f"no source store at {path}; create one with `newsaudit sources add`"))
+    try:
+        with SourceStore(path, read_only=True) as store:
+            for site in sites:
+                found = store.lookup(site)
+                if found is None:
+                    typer.echo(json.dumps({"site": site, "level": "unknown", "ratings": []}))
+                else:
+                    typer.echo(
+                        json.dumps(
+                            {
+                                "site": site,
+                                "level": found.level,
+                                "matched": found.matched,
+                                "ratings": [_plain(rating) for rating in found.ratings],
+                            }
+                        )
+                    )
+    except (NewsauditError, OSError) as error:
+        _fail(error)
 
 
 def _fail(error: BaseException) -> None:

@@ -248,9 +248,34 @@ def hedge_summary(audit: Audit) -> RenderableType | None:
     return text
 
 
+def credibility(audit: Audit) -> RenderableType | None:
+    """The score, its band and the signals that moved it, each with its weight in points."""
+    assessed = audit.credibility
+    if assessed is None:
+        return None
+    style = {"low": "bold red", "mixed": "bold yellow", "high": "bold green"}.get(assessed.label, "bold")
+    line = Text("Credibility ")
+    line.append(f"{assessed.score:.0f}/100 {assessed.label}", style=style)
+    line.append(f"  (P(low credibility) {assessed.probability_low:.2f}", style="dim")
+    if assessed.reputation is not None:
+        line.append(f"; site reputation {assessed.reputation}", style="dim")
+    line.append(")  — judges sourcing, provenance and presentation, not whether the events happened", style="dim")
+    table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("signal", style="cyan", no_wrap=True)
+    table.add_column("why", ratio=1)
+    for signal in sorted(audit.signals, key=lambda s: -abs(s.weight)):
+        if signal.direction == "neutral":
+            continue
+        colour = "red" if signal.weight < 0 else "green"
+        table.add_row(Text(f"{signal.weight:+.1f}", style=colour), signal.name, Text(signal.explanation))
+    return Group(line, table) if table.row_count else line
+
+
 SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
     header,
     problems,
+    credibility,
     removed_chrome,
     stance,
     claims,
