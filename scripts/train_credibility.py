@@ -34,6 +34,7 @@ from newsaudit.evaluation.credibility import (  # noqa: E402
     fakes_rows,
     fit_explained,
     fit_platt,
+    mean_fold_auc,
     measures,
     read_rows,
     signal_values,
@@ -102,9 +103,12 @@ def main() -> None:
         print(f"{name + ' (documented)':28} auc {measures(documented['low'], documented['explained'])['auc']:.3f}")
         result = cross_validate(rows, values, corpora=[name] * len(rows), prior_articles=args.prior_articles)
         ours, theirs = measures(result["low"], result["explained"]), measures(result["low"], result["baseline"])
+        ours["auc_fold_mean"] = mean_fold_auc(result["low"], result["explained"], result["fold_of"])
+        theirs["auc_fold_mean"] = mean_fold_auc(result["low"], result["baseline"], result["fold_of"])
         report[name] = {"explained": ours, "baseline": theirs, "n": len(rows)}
         print(f"{name:16} {len(rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
-              f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}")
+              f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}   per-fold mean auc "
+              f"{ours['auc_fold_mean']} vs {theirs['auc_fold_mean']}")
         pooled_rows += rows
         pooled_values += values
         pooled_corpus += [name] * len(rows)

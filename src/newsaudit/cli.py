@@ -480,13 +480,18 @@ def eval_reuse(
 
 
 def _default_store() -> Path:
+    return _user_store("NEWSAUDIT_FACTCHECKS", "factchecks.db")
+
+
+def _user_store(variable: str, name: str) -> Path:
+    """A store's default path: $variable, else newsaudit's folder under the user's data home."""
     import os
 
-    configured = os.environ.get("NEWSAUDIT_FACTCHECKS")
+    configured = os.environ.get(variable)
     if configured:
         return Path(configured)
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "newsaudit" / "factchecks.db"
+    return data_home / "newsaudit" / name
 
 
 StoreOption = Annotated[
@@ -683,13 +688,7 @@ def corpus_clusters(
 
 
 def _default_sources() -> Path:
-    import os
-
-    configured = os.environ.get("NEWSAUDIT_SOURCES")
-    if configured:
-        return Path(configured)
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "newsaudit" / "sources.db"
+    return _user_store("NEWSAUDIT_SOURCES", "sources.db")
 
 
 SourcesStoreOption = Annotated[

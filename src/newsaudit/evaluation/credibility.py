@@ -321,6 +321,20 @@ def measures(low: Sequence[bool], probability: Sequence[float], threshold: float
     }
 
 
+def mean_fold_auc(low: Sequence[bool], probability: Sequence[float], fold_of: Sequence[int]) -> float | None:
+    """The mean of the per-fold AUCs over folds holding both labels: pooled out-of-fold AUC also compares
+    scores across fold models, which punishes a model whose scale shifts between folds."""
+    from sklearn.metrics import roc_auc_score
+
+    values = []
+    for fold in sorted(set(fold_of)):
+        members = [i for i, f in enumerate(fold_of) if f == fold]
+        labels = [low[i] for i in members]
+        if len(set(labels)) == 2:
+            values.append(roc_auc_score(labels, [probability[i] for i in members]))
+    return round(float(sum(values) / len(values)), 4) if values else None
+
+
 def evaluate(
     path: str | Path,
     *,
@@ -338,12 +352,15 @@ def evaluate(
     result = cross_validate(rows, values, folds)
     ours = measures(result["low"], result["explained"])
     theirs = measures(result["low"], result["baseline"])
+    ours["auc_fold_mean"] = mean_fold_auc(result["low"], result["explained"], result["fold_of"])
+    theirs["auc_fold_mean"] = mean_fold_auc(result["low"], result["baseline"], result["fold_of"])
     shipped = CredibilityModel.default()
     shipped_probability = [shipped.probability(shipped.log_odds(v)) for v in values]
     return {
         **{key: ours[key] for key in ("auc", "f1", "accuracy")},
         "n": len(rows),
         "brier": ours["brier"],
+        "auc_fold_mean": ours["auc_fold_mean"],
         "baseline_auc": theirs["auc"],
         "baseline_f1": theirs["f1"],
         "baseline_accuracy": theirs["accuracy"],
