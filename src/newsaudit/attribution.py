@@ -12,6 +12,11 @@ The rules, in the order they are tried for each sentence:
 3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
    such line; and "Speaker: what they say" colons.
 
+A cue verb whose parse put its subject inside what is said takes the speaker written beside it ("…,” said
+X; “…,” X said); a content split around its source ("…, he said, and …") keeps that source; a verb cue with
+no source is kept only where an implicit one is usual (a clause or a passive: "is expected to", "Asked
+whether …", which never takes the main clause's subject), and a noun cue only with a source.
+
 Then each source is classified (person, official, anonymous, unnamed group, organization, government,
 outlet, document) from its named entities and head noun, and pronouns ("he said"), relative pronouns ("who
 said") and definite descriptions ("the group said", "the official said") are resolved to the nearest
@@ -166,7 +171,9 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> tuple[Attribution, ...]:
         for token in sentence:
             if token.i in taken:
                 continue
-            relation = _according_to(token, index, lexicon) or _cue_verb(token, index, lexicon, token.idx in quoted)
+            relation = _according_to(token, index, lexicon) or _cue_verb(
+                token, index, lexicon, token.idx in quoted, quoted
+            )
             if relation is not None:
                 taken.update(range(token.i, token.i + 2))
                 found.append(relation)
@@ -292,7 +299,9 @@ def _extend_to_quotations(text: str, found: list[Attribution]) -> list[Attributi
     return extended
 
 
-def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = False) -> Attribution | None:
+def _cue_verb(
+    token: Token, sentence: int, lexicon: Lexicon, quoted: bool = False, quoted_chars: set[int] | None = None
+) -> Attribution | None:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "neg", "amod"):
         return None
     cue_lemma = lemma(token).lower()
@@ -306,15 +315,52 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = Fals
     frame = verb_frame(token)
     if not phrasal and not lexicon.is_cue(token, frame, quoted):
         return None
-    subject = _subject_of(token)
+    subject = None if _asked_aside(token) else _subject_of(token)
     content = _content_of(token, frame)
     if content is None and subject is None:
         return None
     cue = _cue_span(token)
+    if subject is not None and _expletive_it(subject, token):
+        subject = None
     source = _source_span(subject, token) if subject is not None else None
     content_span = _span_of(token.doc, content) if content is not None else None
-    if content_span is not None and source is not None and _inside(source, content_span):
+    around = False  # the content lies on both sides of its source: "…, he said, and …"
+    if (
+        content is not None
+        and source is not None
+        and content_span is not None
+        and _inside(source, content_span)
+        and subject.i not in {t.i for t in content}
+    ):
+        # The subject only sits within the content's extent, not in it: the content is split around the
+        # cue and its source. A relative pronoun before them ("that many economists say is …") is left out.
+        left = [t for t in content if t.idx < source.start and not t.is_punct]
+        right = [t for t in content if t.idx >= source.end]
+        if len(left) <= 1 and right:
+            content_span = _span_of(token.doc, right)
+        else:
+            around = True
+    if content_span is not None and frame == "clausal" and not around:
+        misplaced = (
+            source is None
+            or _inside(source, content_span)
+            or (quoted_chars is not None and not quoted and subject.idx in quoted_chars)
+        )
+        if misplaced and (
+            subject is not None
+            or (
+                token.dep_ in ("ROOT", "parataxis", "ccomp", "conj")
+                and cue_lemma not in _RAISING
+                and not any(child.dep_ in ("nsubjpass", "auxpass") for child in token.children)
+            )
+        ):
+            beside = _beside_cue(token, content_span, quoted_chars or set())
+            if beside is not None:
+                source = _source_span(beside, token)
+    if content_span is not None and source is not None and _inside(source, content_span) and not around:
         source = None
+    if source is None and not _may_lack_source(token, frame):
+        return None
     direct = content_span is not None and _is_quoted(doc_text(token.doc), content_span)
     return Attribution(
         cue=cue,
@@ -324,6 +370,74 @@ def _cue_verb(token: Token, sentence: int, lexicon: Lexicon, quoted: bool = Fals
         source=source,
         content=content_span,
     )
+
+
+_NOUN_LIKE = ("NOUN", "PROPN", "PRON")
+
+
+def _asked_aside(verb: Token) -> bool:
+    """ "Asked whether …, she said …", "when pressed about …": a passive participle clause without a subject
+    or agent of its own; the one asking is implicit, not the main clause's subject."""
+    return (
+        verb.dep_ == "advcl"
+        and verb.tag_ in ("VBN", "VBD")
+        and lemma(verb).lower() in ("ask", "press", "question")
+        and not any(child.dep_ in (*_SUBJECTS, "agent") for child in verb.children)
+    )
+
+
+def _beside_cue(verb: Token, content: Span, quoted_chars: set[int]) -> Token | None:
+    """The speaker written right next to the cue when the parse gave it a subject inside what is said, or
+    none: "…,” said a spokeswoman; “…,” the minister said; “…, said X”."""
+    doc = verb.doc
+    sentence = verb.sent
+    # Inverted: the noun phrase right after the cue (and its auxiliaries).
+    after = verb.i + 1
+    while after < sentence.end and doc[after].dep_ in ("advmod", "neg") and doc[after].head.i == verb.i:
+        after += 1
+    if after < sentence.end:
+        candidate = doc[after]
+        while candidate.dep_ in ("compound", "det", "amod", "nummod", "poss") and candidate.head.i > candidate.i:
+            candidate = candidate.head
+        if (
+            candidate.pos_ in _NOUN_LIKE
+            and candidate.idx not in quoted_chars
+            and not (content.start <= candidate.idx < content.end)
+            and candidate.i - verb.i <= 8
+        ):
+            return candidate
+    # Before: "…,” Trump said.
+    before = min(
+        [verb.i] + [c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i]
+    )
+    before -= 1
+    if before >= sentence.start:
+        candidate = doc[before]
+        if (
+            candidate.pos_ in _NOUN_LIKE
+            and candidate.idx not in quoted_chars
+            and not (content.start <= candidate.idx < content.end)
+            and not candidate.is_punct
+        ):
+            return candidate
+    return None
+
+
+def _expletive_it(subject: Token, verb: Token) -> bool:
+    """ "it is hard to criticise …": the "it" of an adjective predicate, reached from an infinitive cue, is
+    no one's voice."""
+    return (
+        subject.lower_ == "it"
+        and subject.head.i != verb.i
+        and any(child.dep_ == "acomp" for child in subject.head.children)
+    )
+
+
+def _may_lack_source(verb: Token, frame: str) -> bool:
+    """Whether a verb cue may stand without a source: an implicit one ("is expected to", "was reported",
+    "Asked whether …") takes a clause or is passive; a verb with an object or a prepositional object and
+    no subject found ("talk about", "call for") is, on held-out PolNeAR train, rarely an attribution at all."""
+    return frame in ("clausal", "passive")
 
 
 _RAISING = {"seem", "appear"}
@@ -374,6 +488,8 @@ def _cue_nominal(
     text = doc_text(doc)
     cue = Span.of(text, token.idx, token.idx + len(token.text))
     source = _source_span(subject) if subject is not None else None
+    if source is None:
+        return None  # "the criticism of …" with nobody's name to it: rarely an attribution (PolNeAR train)
     return Attribution(
         cue=cue,
         cue_lemma=lemma(token).lower(),
@@ -696,6 +812,49 @@ def cue_features(token: Token, frame: str, lexicon: Lexicon, quoted: bool) -> li
         features.append("that")
     if token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_sent_start):  # O(1), unlike .sent
         features.append("first")
+    features.extend(_context_features(token, word, lexicon))
+    return features
+
+
+_NESTING_DEPS = frozenset({"ccomp", "xcomp", "conj", "advcl", "relcl"})
+
+
+def _context_features(token: Token, word: str, lexicon: Lexicon) -> list[str]:
+    """The candidate's word in its context: with its dependency label, its subject (a pronoun by name, else
+    its entity type or part of speech), the word it hangs from, its object, preposition or infinitive
+    ("make the case", "vote against", "try to show"), the marker of its clause ("that", "whether"), and
+    whether it sits in a clause reported by a verb of the hand lexicon (where PolNeAR, being univocal, marks
+    no second attribution)."""
+    dep = token.dep_
+    features = [f"l|dep={word}|{dep}"]
+    subject = next((child for child in token.children if child.dep_ in _SUBJECTS or child.dep_ == "poss"), None)
+    if subject is not None:
+        kind = subject.lower_ if subject.pos_ == "PRON" else (subject.ent_type_ or subject.pos_)
+        features += [f"sw={kind}", f"l|sw={word}|{kind}"]
+    head = token.head
+    if head.i != token.i:
+        head_word = lemma(head).lower()
+        features += [f"hl={head_word}", f"hl|dep={head_word}|{dep}", f"hk={lexicon.cue_kind.get(head_word, '-')}|{dep}"]
+    for child in token.children:
+        if child.dep_ == "dobj":
+            features.append(f"l|obj={word}|{lemma(child).lower()}")
+        elif child.dep_ == "prep" and child.lower_ != "according":
+            # Not "said, according to …": PolNeAR marks only the outer "according to" there, but the speaker
+            # of "he said" is still worth knowing; that phrase is a cue of its own (`_according_to`).
+            features.append(f"l|prep={word}|{child.lower_}")
+        elif child.dep_ == "xcomp" and child.pos_ == "VERB":
+            features.append(f"l|xc={word}|{lemma(child).lower()}")
+        elif child.dep_ == "ccomp":
+            marker = next((g.lower_ for g in child.children if g.dep_ == "mark"), "-")
+            features.append(f"ccm={marker}")
+    current = token
+    for _ in range(4):
+        if current.head.i == current.i or current.dep_ not in _NESTING_DEPS:
+            break
+        current = current.head
+        if lexicon.cue_kind.get(lemma(current).lower()) in ("speech", "report", "belief", "claim"):
+            features += ["anc=cue", f"anc|l={word}"]
+            break
     return features
 
 
