@@ -247,8 +247,8 @@ def _certainty_gap(article: Article, stance: Stance) -> Signal:
         float(len(gaps)),
         "lowers" if gaps else "neutral",
         (
-            f"The headline states flatly what {len(gaps)} body statement{'s' if len(gaps) != 1 else ''} "
-            f"weaken: {', '.join(reasons)}."
+            f"The headline states flatly what {len(gaps)} body statement"
+            f"{'s weaken' if len(gaps) != 1 else ' weakens'}: {', '.join(reasons)}."
         )
         if gaps
         else "The headline claims no more certainty than the body.",
