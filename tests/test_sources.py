@@ -14,7 +14,6 @@ from newsaudit.errors import BinaryInputError, EmptyInputError, InputError, Unsu
 from newsaudit.sources import (
     LEVEL_OF_TAG,
     LEVELS,
-    PRIORS,
     SourceRating,
     SourceStore,
     SourceStoreError,
@@ -161,11 +160,13 @@ def test_the_most_severe_tag_sets_the_level():
     assert level_of(["satire", "fake"]) == "unreliable"  # a "satire" disclaimer over fabricated news
 
 
-def test_every_tag_has_a_level_and_every_level_a_prior():
-    assert set(LEVEL_OF_TAG.values()) == set(LEVELS) == set(PRIORS)
-    priors = [PRIORS[level] for level in LEVELS]
-    assert priors == sorted(priors, reverse=True)  # more severe, lower prior
-    assert PRIORS["reliable"] > sources.UNKNOWN_PRIOR
+def test_every_tag_has_a_level_and_every_level_moves_the_credibility_model():
+    from newsaudit.credibility import CredibilityModel
+
+    assert set(LEVEL_OF_TAG.values()) == set(LEVELS)
+    shifts = [CredibilityModel.default().reputation[level] for level in LEVELS]
+    assert shifts == sorted(shifts)  # more severe, more log-odds of low credibility
+    assert CredibilityModel.default().reputation["unknown"] == 0.0
 
 
 def test_module_examples_run():
@@ -371,7 +372,7 @@ def test_lookup_by_domain_url_and_subdomain(tmp_path):
             assert reputation is not None, query
             assert reputation.level == "unreliable" and reputation.matched == "example-news.test"
             assert [r.list_name for r in reputation.ratings] == ["mine"]
-        assert store.lookup("https://careful-times.test/").prior == PRIORS["reliable"]
+        assert store.lookup("https://careful-times.test/").level == "reliable"
 
 
 def test_unlisted_sites_are_unknown_not_reliable(tmp_path):

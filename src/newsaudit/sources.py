@@ -63,11 +63,6 @@ from newsaudit.readers.decode import decode
 
 #: The levels, least severe first; `Reputation.level` is the most severe among the lists that rate a site.
 LEVELS = ("reliable", "mixed", "satire", "unreliable")
-#: A starting prior for the credibility model: how far a site's reporting can be taken at face value. Satire
-#: sits just above unreliable: its claims are not facts, but it does not pretend they are.
-PRIORS = {"reliable": 0.85, "mixed": 0.5, "satire": 0.15, "unreliable": 0.1}
-#: The prior for a site no loaded list rates: unknown, not reliable.
-UNKNOWN_PRIOR = 0.5
 #: Rating words as lists spell them → canonical tag.
 TAG_SPELLINGS = {
     "fake": "fake",
@@ -147,10 +142,6 @@ class SourceRating:
     def key(self) -> str:
         return self.domain + self.path
 
-    @property
-    def prior(self) -> float:
-        return PRIORS[self.level]
-
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -171,10 +162,6 @@ class Reputation:
     ratings: tuple[SourceRating, ...]
     #: The most specific entry that matched ("example.com", "example.com/humor").
     matched: str
-
-    @property
-    def prior(self) -> float:
-        return PRIORS[self.level]
 
     @property
     def agreed(self) -> bool:
