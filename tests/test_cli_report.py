@@ -116,3 +116,18 @@ def test_html_reports_for_many_articles_go_to_a_folder_with_an_index(tmp_path):
 def test_html_for_many_articles_into_one_file_is_refused(tmp_path):
     result = runner.invoke(app, ["audit", str(EXAMPLES), "--format", "html", "-o", str(tmp_path / "all.html")])
     assert result.exit_code == 2 and "folder" in result.output
+
+
+def test_a_broken_source_store_costs_the_reputation_not_the_batch(tmp_path):
+    db, _ = add_list(tmp_path)
+    db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a truncated, unreadable store
+    story = tmp_path / "story.txt"
+    story.write_text(SCRAPED_STORY, encoding="utf-8")
+    args = ["audit", str(story), str(EXAMPLES / "04-port-strike.txt"), "--sources", str(db), "--format", "jsonl"]
+    result = runner.invoke(app, [*args, "-q"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    audits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(audits) == 2
+    for audit in audits:  # each article says what went wrong, and is still assessed without the reputation
+        assert [e["stage"] for e in audit["errors"]] == ["reputation"]
+        assert audit["credibility"] is not None and audit["credibility"]["reputation"] is None

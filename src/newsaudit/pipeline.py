@@ -204,14 +204,17 @@ class Auditor:
             log.exception("parse failed")
             return None
 
-    def _assess(self, article: Article, findings: dict[str, Any]) -> None:
+    def _assess(self, article: Article, findings: dict[str, Any], errors: list[AuditError]) -> None:
         """The site's reputation (when source lists are loaded) joins the signals; the credibility model weighs
-        them all."""
+        them all. A source store that cannot be read costs the reputation, not the assessment."""
         signals = tuple(findings["signals"])
         level = None
         if self.settings.sources:
-            level, signal = reputation_signal(article, open_sources(self.settings.sources))
-            signals += (signal,)
+            try:
+                level, signal = reputation_signal(article, open_sources(self.settings.sources))
+                signals += (signal,)
+            except NewsauditError as error:
+                errors.append(AuditError("reputation", error.code, str(error)))
         findings["signals"], findings["credibility"] = CredibilityModel.default().assess(signals, level)
 
     def _run_stages(self, current: _Pending) -> Audit:
@@ -250,9 +253,12 @@ class Auditor:
         if "signals" in findings:
             started = time.perf_counter()
             try:
-                self._assess(article, findings)
+                self._assess(article, findings, errors)
             except NewsauditError as error:
                 errors.append(AuditError("credibility", error.code, str(error)))
+            except Exception as error:  # like a stage: one article's failure must not take the batch down
+                log.exception("credibility failed on %s", article.id)
+                errors.append(AuditError("credibility", "stage_failed", f"{type(error).__name__}: {error}"))
             timings["credibility"] = time.perf_counter() - started
         timings["total"] = sum(timings.values())
         known = {key: value for key, value in findings.items() if key in _AUDIT_FIELDS}
