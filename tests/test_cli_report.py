@@ -73,6 +73,12 @@ def test_audit_with_sources_rates_the_site(tmp_path):
     assert rated["credibility"]["score"] < unrated["credibility"]["score"]
     assert unrated["credibility"]["reputation"] is None
     assert not any(s["name"] == "source_reputation" for s in unrated["signals"])
+    import jsonschema
+
+    from newsaudit.model import json_schema
+
+    for data in (rated, unrated):
+        jsonschema.validate(data, json_schema())
 
 
 def test_unlisted_site_is_unknown_not_reliable(tmp_path):
