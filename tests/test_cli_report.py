@@ -137,3 +137,11 @@ def test_a_broken_source_store_costs_the_reputation_not_the_batch(tmp_path):
     for audit in audits:  # each article says what went wrong, and is still assessed without the reputation
         assert [e["stage"] for e in audit["errors"]] == ["reputation"]
         assert audit["credibility"] is not None and audit["credibility"]["reputation"] is None
+
+
+def test_the_example_site_list_rates_the_example_pages(tmp_path):
+    db = tmp_path / "sources.db"
+    added = runner.invoke(app, ["sources", "add", str(EXAMPLES / "site-ratings.list"), "--db", str(db)])
+    assert added.exit_code == 0 and json.loads(added.stdout)["added"] >= 4
+    data = audit_json([str(EXAMPLES / "02-council-budget.html"), "--sources", str(db)])
+    assert data["credibility"]["reputation"] == "reliable"
