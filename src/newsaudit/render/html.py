@@ -886,7 +886,11 @@ def render_index(pages: Sequence[tuple[str, Audit]]) -> str:
         article, assessed = audit.article, audit.credibility
         score = f"{assessed.score:.0f}" if assessed else "–"
         label = assessed.label if assessed else "not assessed"
-        reasons = ", ".join(assessed.top_signals[:4]) if assessed else ""
+        weights = {signal.name: signal.weight for signal in audit.signals}
+        reasons = ", ".join(
+            f"{'▲' if weights.get(name, 0) > 0 else '▼'} {name.replace('_', ' ')} {weights.get(name, 0):+.1f}"
+            for name in (assessed.top_signals[:4] if assessed else ())
+        )
         problem = f" ({len(audit.errors)} problem{'s' if len(audit.errors) != 1 else ''})" if audit.errors else ""
         rows.append(
             f'<tr><td><a href="{_e(name)}">{_e(_short(article.title or article.url or article.id, 100))}</a>'
@@ -903,6 +907,6 @@ def render_index(pages: Sequence[tuple[str, Audit]]) -> str:
         f"<h1>{len(pages)} audited article{'s' if len(pages) != 1 else ''}</h1>"
         f'<p class="note">{_e(DISCLAIMER)} Least credible first.</p>'
         '<table><thead><tr><th scope="col">article</th><th scope="col">site</th><th scope="col">score</th>'
-        '<th scope="col">label</th><th scope="col">what moved it most</th></tr></thead>'
+        '<th scope="col">label</th><th scope="col">what moved it most (points; ▼ lowered, ▲ raised)</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></main></body></html>\n"
     )
