@@ -219,3 +219,50 @@ def test_attribution_relative_clause_cue_keeps_its_subject(attribute):
     )
     assert found.source.text == "many economists"
     assert found.content.text == "are the future of the coast"
+
+
+def test_attribution_participial_aside_is_not_part_of_the_source(attribute):
+    # "X, speaking to …, said": the aside describes the occasion; a relative clause or apposition stays.
+    found = only(
+        attribute("Mayor Tova Brandt, speaking to reporters at the harbour on Friday, said the pier would reopen."),
+        "said",
+    )
+    assert found.source.text == "Mayor Tova Brandt"
+    found = only(attribute("Tova Brandt, the mayor of Elmsworth, said the pier would reopen in the spring."), "said")
+    assert found.source.text == "Tova Brandt, the mayor of Elmsworth"
+
+
+def test_attribution_speaker_colon_needs_a_bare_capitalised_name(attribute):
+    found = attribute("Harbour master: the quay will stay closed until the storm has passed.")
+    assert [a.source.text for a in found if a.cue.text == ":"] == ["Harbour master"]
+    found = attribute("One notable change: the ferries will leave from the north quay from May.")
+    assert not [a for a in found if a.cue.text == ":"]
+
+
+def test_attribution_source_does_not_run_across_its_cue(attribute):
+    # The parse hangs the list after the cue from the subject; the source stops before the cue.
+    text = (
+        "Every week, Brandt spoke of the decline of the harbour, the lack of jobs for the young, "
+        "the closing of the yards."
+    )
+    found = only(attribute(text), "spoke")
+    assert found.source.text == "Brandt"
+
+
+def test_attribution_dateline_is_not_the_source(attribute):
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from newsaudit.attribution import _source_span
+
+    found = only(
+        attribute("ELMSWORTH (Coast Wire) — Harbour master Ida Fenwick pledged to reopen the quay."), "pledged"
+    )
+    assert found.source.text == "Harbour master Ida Fenwick"
+    # A parse that takes the dateline itself for the subject: the source is the noun phrase after the dash.
+    words = ["ELMSWORTH", "—", "The", "council", "pledged", "to", "act", "."]
+    heads = [4, 4, 3, 4, 4, 6, 4, 4]
+    deps = ["nsubj", "punct", "det", "npadvmod", "ROOT", "aux", "xcomp", "punct"]
+    pos = ["PROPN", "PUNCT", "DET", "NOUN", "VERB", "PART", "VERB", "PUNCT"]
+    doc = Doc(Vocab(), words=words, spaces=[True] * 7 + [False], heads=heads, deps=deps, pos=pos)
+    assert _source_span(doc[0], doc[4]).text == "The council"

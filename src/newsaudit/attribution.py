@@ -10,7 +10,11 @@ The rules, in the order they are tried for each sentence:
    the verb it hangs from; a passive takes its agent, a raising verb ("seems") none.
 2. *According to*: "according to X" and its kin; the content is the clause the phrase modifies.
 3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
-   such line; and "Speaker: what they say" colons.
+   such line; and "Speaker: what they say" colons, where the speaker is a bare capitalised name or label.
+
+A source is its subject's whole phrase (appositions and relative clauses kept, as PolNeAR annotates them),
+but never runs across its cue, leaves out a participial aside ("X, speaking to reporters, said") and a
+leading dateline ("CITY (Agency) — X said").
 
 A cue verb whose parse put its subject inside what is said takes the speaker written beside it ("…,” said
 X; “…,” X said); a content split around its source ("…, he said, and …") keeps that source; a verb cue with
@@ -242,9 +246,11 @@ def _speaker_colon(sentences: list[SpacySpan], taken: set[int]) -> list[Attribut
         if colon is None or colon.i == sentence.start or colon.idx in taken:
             continue
         speaker = sentence.doc[sentence.start : colon.i]
-        if any(t.pos_ in ("VERB", "AUX") for t in speaker) or not any(
-            t.pos_ in ("PROPN", "NOUN", "PRON") for t in speaker
-        ):
+        words = [t for t in speaker if not t.is_punct and not t.is_space]
+        # Only a bare name or label ("Minister", "Q", "Party spokesman"), capitalised: a colon after a phrase
+        # with a determiner, preposition or adjective ("One notable trend:", "Among its findings:") or after
+        # lowercase code is a heading or list, not a speaker.
+        if not words or any(t.pos_ not in _NOUN_LIKE for t in words) or not words[0].text[:1].isupper():
             continue
         rest = [t for t in sentence if t.i > colon.i and not t.is_space]
         if len(rest) < 3:
@@ -913,23 +919,64 @@ def _cue_span(verb: Token) -> Span:
 
 def _source_span(subject: Token, cue: Token | None = None) -> Source:
     """The subject's whole phrase (appositions and "who spoke on condition of anonymity" included), but not
-    a relative or participial clause that contains the cue itself."""
+    a relative or participial clause that contains the cue itself, nor a participial aside set off by a comma."""
     nested = cue is not None and cue.i != subject.i and subject.is_ancestor(cue)
     excluded = {t.i for t in cue.subtree} if nested else set()
-    tokens = [t for t in subject.subtree if t.i not in excluded]
-    if excluded:
-        # Keep the contiguous run around the subject's head.
-        left = subject.i
-        while left - 1 >= 0 and (left - 1) in {t.i for t in tokens}:
+    doc = subject.doc
+    for child in subject.children:
+        aside = child.i > subject.i and doc[child.left_edge.i - 1].text == ","
+        if aside and child.dep_ == "acl" and child.tag_ == "VBG":
+            # "The mayor, speaking to reporters on Friday, said …": a participial aside describes the moment,
+            # not the source (PolNeAR leaves it out; relative clauses and appositions it keeps).
+            excluded |= {t.i for t in child.subtree}
+    kept = {t.i for t in subject.subtree} - excluded
+    tokens = subject.doc[min(kept) : max(kept) + 1]
+    across = cue is not None and tokens.start < cue.i < tokens.end and cue.i not in kept
+    if excluded or across:
+        # Keep the contiguous run around the subject's head: without the excluded clauses, and without a part
+        # the parse attached across the cue ("Four senators object to it: Sens. A, B and C", the list hung
+        # from "senators").
+        left = right = subject.i
+        while left - 1 in kept:
             left -= 1
-        right = subject.i
-        while (right + 1) in {t.i for t in tokens}:
+        while right + 1 in kept:
             right += 1
-        tokens = [t for t in tokens if left <= t.i <= right]
+        tokens = subject.doc[left : right + 1]
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
     span = _trim_span(doc_text(subject.doc), Span.of(doc_text(subject.doc), start, end))
+    speaker = _after_dateline(span, cue) if cue is not None else None
+    if speaker is not None:
+        return _source_span(speaker, cue)
+    text = doc_text(subject.doc)
+    dateline = _DATELINE.match(span.text) if span.start == 0 or text[span.start - 1] == "\n" else None
+    if dateline is not None and dateline.end() < len(span.text):
+        span = Span.of(text, span.start + dateline.end(), span.end)  # "CITY (Agency) — The mayor"
     return Source(span.start, span.end, span.text, "unattributed")
+
+
+# A dateline opening a paragraph ("CITY (Agency) — "), the dash after one, and a dateline's capitalised start.
+_DATELINE = re.compile(r"[A-Z]{3,}[^\n—–]{0,40}?\s(?:—|–|--|-)\s+")
+_DATELINE_DASH = re.compile(r"\s*(?:—|–|--|-)\s+")
+_DATELINE_START = re.compile(r"[A-Z]{3,}")
+
+
+def _after_dateline(span: Span, cue: Token) -> Token | None:
+    """The noun phrase after a dateline that the parse took for the subject: "CITY (Agency) — The mayor
+    said …" gives the mayor, not the city."""
+    doc = cue.doc
+    text = doc_text(doc)
+    dash = _DATELINE_DASH.match(text, span.end)
+    if dash is None or not (span.start == 0 or text[span.start - 1] == "\n") or not _DATELINE_START.match(span.text):
+        return None
+    following = next((t for t in cue.sent if t.idx >= dash.end()), None)
+    if following is None:
+        return None
+    while following.dep_ in ("compound", "det", "amod", "nummod", "poss") and following.head.i > following.i:
+        following = following.head
+    if following.pos_ not in _NOUN_LIKE or following.i >= cue.i or following.idx < span.end:
+        return None
+    return following
 
 
 def _span_of(doc: Doc, tokens: list[Token]) -> Span | None:
