@@ -266,3 +266,16 @@ def test_attribution_dateline_is_not_the_source(attribute):
     pos = ["PROPN", "PUNCT", "DET", "NOUN", "VERB", "PART", "VERB", "PUNCT"]
     doc = Doc(Vocab(), words=words, spaces=[True] * 7 + [False], heads=heads, deps=deps, pos=pos)
     assert _source_span(doc[0], doc[4]).text == "The council"
+
+
+def test_partitive_and_plural_organisation_sources_get_their_kinds(auditor):
+    # Fiction.
+    audit = auditor.audit(
+        "Relief groups said on Monday that food stocks in Varnholt would last a week. "
+        "One of the ministers, who asked not to be named, said the talks had failed. "
+        "Several of the witnesses said the fire began at night."
+    )
+    kinds = {a.source.text: a.source.kind for a in audit.attributions if a.source}
+    assert kinds["Relief groups"] == "unnamed_group"
+    assert kinds["One of the ministers, who asked not to be named"] == "anonymous"
+    assert kinds["Several of the witnesses"] == "unnamed_group"

@@ -1134,6 +1134,13 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         return "government", source.text, False
     if head in ("sources", "source") or (anonymous_marker and (head_lemma in lexicon.anonymous_nouns)):
         return "anonymous", None, plural
+    partitive = _partitive_noun(root) if head in ("one", "two", "three", "some", "several", "many") else None
+    if partitive is not None and (
+        anonymous_marker or lemma(partitive).lower() in lexicon.anonymous_nouns or partitive.lower_ in lexicon.roles
+    ):
+        # "one of the officials, who spoke on condition of anonymity": an unnamed individual from a group;
+        # "several of the witnesses": an unnamed group.
+        return ("anonymous", None, False) if head == "one" else ("unnamed_group", None, True)
     if plural and (
         head in lexicon.group_nouns
         or head_lemma + "s" in lexicon.group_nouns
@@ -1142,6 +1149,8 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
         return "unnamed_group", None, True
     if head in ("some", "many", "others", "several", "most", "few"):
         return "unnamed_group", None, True
+    if plural and head_lemma in lexicon.organization_words and not any(t.pos_ == "PROPN" for t in span):
+        return "unnamed_group", None, True  # "environmental groups", "aid agencies": unnamed organisations
     if head_lemma in lexicon.anonymous_nouns or head in lexicon.roles:
         determiners = {t.lower_ for t in span if t.dep_ in ("det", "nummod")}
         if determiners & {"the", "this", "that"}:
@@ -1152,6 +1161,14 @@ def classify_source(doc: Doc, source: Source, lexicon: Lexicon) -> tuple[str, st
             return "organization", source.text, plural  # a name the recogniser missed: "the Harbour Trust"
         return "description", None, plural
     return "unattributed", None, plural
+
+
+def _partitive_noun(root: Token) -> Token | None:
+    """The noun a partitive head picks from: "officials" in "one of the officials"."""
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((t for t in child.children if t.dep_ == "pobj"), None)
+    return None
 
 
 def _is_outlet(lowered: str, lexicon: Lexicon) -> bool:
