@@ -38,6 +38,21 @@ def emit(result: dict) -> None:
     print(json.dumps(result), flush=True)
 
 
+def run_stages(article, doc, stages, timings: dict[str, float]) -> dict:
+    """Run the stages over one parsed article as the pipeline does, adding each stage's seconds to `timings`;
+    return the findings."""
+    import time
+
+    from newsaudit.stages import Context
+
+    findings: dict = {}
+    for stage in stages:
+        started = time.perf_counter()
+        findings.update(stage(Context(article, doc, findings, True)))
+        timings[stage.name] += time.perf_counter() - started
+    return findings
+
+
 def parsed_news_sample(path: Path, limit: int) -> tuple[list, list, float]:
     """The FakeNewsCorpus sample's first `limit` non-empty bodies as extracted articles, their spaCy docs, and
     the seconds the parse took (the NLP time stages are compared with)."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require
+from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require, run_stages
 
-from newsaudit.stages import REGISTRY, Context, resolve
+from newsaudit.stages import REGISTRY, resolve
 
 
 def main() -> None:
@@ -30,11 +29,7 @@ def main() -> None:
     stages = resolve(list(REGISTRY))
     timings = {stage.name: 0.0 for stage in stages}
     for article, doc in zip(articles, docs, strict=True):
-        findings: dict = {}
-        for stage in stages:
-            started = time.perf_counter()
-            findings.update(stage(Context(article, doc, findings, True)))
-            timings[stage.name] += time.perf_counter() - started
+        run_stages(article, doc, stages, timings)
     analysis = sum(timings[name] for name in ("attributions", "hedges", "denials"))
     n = len(articles)
     emit(

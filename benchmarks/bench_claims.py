@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require
+from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require, run_stages
 
 from newsaudit.factchecks import FactCheck, FactCheckStore, attach_factchecks, read_liar
-from newsaudit.stages import REGISTRY, Context, resolve
+from newsaudit.stages import REGISTRY, resolve
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 
@@ -80,11 +80,7 @@ def main() -> None:
         load_seconds = time.perf_counter() - started
         matching_seconds, queries = 0.0, 0
         for article, doc in zip(articles, docs, strict=True):
-            findings: dict = {}
-            for stage in stages:
-                started = time.perf_counter()
-                findings.update(stage(Context(article, doc, findings, True)))
-                timings[stage.name] += time.perf_counter() - started
+            findings = run_stages(article, doc, stages, timings)
             if findings["claims"]:
                 started = time.perf_counter()
                 attach_factchecks(findings["claims"], store)

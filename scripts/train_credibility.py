@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,12 +30,12 @@ from newsaudit.evaluation.credibility import (  # noqa: E402
     LEARNED,
     PRIOR_ARTICLES,
     balanced_weights,
+    compare,
     cross_validate,
     fakenewscorpus_rows,
     fakes_rows,
     fit_explained,
     fit_platt,
-    mean_fold_auc,
     measures,
     read_rows,
     signal_values,
@@ -102,9 +103,7 @@ def main() -> None:
         documented = cross_validate(rows, values, corpora=[name] * len(rows), fit_weights=False)
         print(f"{name + ' (documented)':28} auc {measures(documented['low'], documented['explained'])['auc']:.3f}")
         result = cross_validate(rows, values, corpora=[name] * len(rows), prior_articles=args.prior_articles)
-        ours, theirs = measures(result["low"], result["explained"]), measures(result["low"], result["baseline"])
-        ours["auc_fold_mean"] = mean_fold_auc(result["low"], result["explained"], result["fold_of"])
-        theirs["auc_fold_mean"] = mean_fold_auc(result["low"], result["baseline"], result["fold_of"])
+        ours, theirs = compare(result)
         report[name] = {"explained": ours, "baseline": theirs, "n": len(rows)}
         print(f"{name:16} {len(rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
               f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}   per-fold mean auc "
@@ -117,7 +116,7 @@ def main() -> None:
         print(f"  pooled, prior worth {strength:>9.0f} articles: auc "
               f"{measures(sweep['low'], sweep['explained'])['auc']:.3f}")
     result = cross_validate(pooled_rows, pooled_values, corpora=pooled_corpus, prior_articles=args.prior_articles)
-    ours, theirs = measures(result["low"], result["explained"]), measures(result["low"], result["baseline"])
+    ours, theirs = compare(result)
     report["both"] = {"explained": ours, "baseline": theirs, "n": len(pooled_rows)}
     print(f"{'both':16} {len(pooled_rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
           f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}")
@@ -125,8 +124,8 @@ def main() -> None:
     low = [row.low for row in pooled_rows]
     weights = balanced_weights(low, pooled_corpus)
     slope, offset = fit_platt(result["log_odds"], low, weights)
-    model = fit_explained(pooled_values, low, weights, args.prior_articles)
-    calibrated = [1 / (1 + pow(2.718281828, -(slope * lo + offset))) for lo in result["log_odds"]]
+    model = replace(fit_explained(pooled_values, low, weights, args.prior_articles), calibration=(slope, offset))
+    calibrated = [model.probability(lo) for lo in result["log_odds"]]
     print(f"\nPlatt calibration: slope {slope:.3f}, offset {offset:.3f}; out-of-fold Brier "
           f"{measures(low, result['explained'])['brier']:.4f} -> {measures(low, calibrated)['brier']:.4f}")
     payload = {

@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.model import Article, Claim, Signal, Span, Stance
+from newsaudit.nlp import lemma
 from newsaudit.resources import package_text
 from newsaudit.stages import Context, stage
 
@@ -297,9 +298,8 @@ def _clickbait(title: str) -> Signal:
     if opening and opening.group(2).lower() in lexicon.list_nouns:
         devices.append("a numbered list")
         spans.append(Span(opening.start(1), opening.end(2), opening.group(0).strip()))
-    if re.search(r"\byou(r)?\b", title, re.IGNORECASE):
-        match = re.search(r"\byou(r)?\b", title, re.IGNORECASE)
-        assert match is not None
+    match = re.search(r"\byou(r)?\b", title, re.IGNORECASE)
+    if match:
         devices.append("addresses the reader")
         spans.append(Span(match.start(), match.end(), match.group()))
     count = len(devices)
@@ -366,7 +366,7 @@ def _loaded_language(text: str, doc: Doc, words: int) -> Signal:
     spans = [
         Span(token.idx, token.idx + len(token.text), token.text)
         for token in doc
-        if token.is_alpha and (token.lower_ in lexicon.loaded_words or _lemma(token) in lexicon.loaded_words)
+        if token.is_alpha and (token.lower_ in lexicon.loaded_words or lemma(token) in lexicon.loaded_words)
     ]
     if lexicon.loaded_phrases is not None:
         spans += [Span(m.start(), m.end(), m.group()) for m in lexicon.loaded_phrases.finditer(text)]
@@ -381,12 +381,6 @@ def _loaded_language(text: str, doc: Doc, words: int) -> Signal:
         + (f": {', '.join(examples)}." if examples else "."),
         tuple(spans[:MAX_EVIDENCE]),
     )
-
-
-def _lemma(token) -> str:
-    from newsaudit.nlp import lemma
-
-    return lemma(token)
 
 
 def _shouting(text: str, words: int) -> Signal:

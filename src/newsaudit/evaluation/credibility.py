@@ -134,10 +134,11 @@ def read_rows(path: str | Path, low_labels: Iterable[str] = ()) -> tuple[list[Ro
 
 def signal_values(rows: Sequence[Row], *, workers: int | None = None, progress: Callable | None = None) -> list[dict]:
     """Each row audited (no corpus, no source lists: nothing that could know the label), as {signal: value}."""
-    from newsaudit import Auditor
+    from newsaudit import Auditor, Settings
     from newsaudit.readers import RawDocument
 
-    auditor = Auditor(factchecks=None, corpus=None)
+    # Overrides of None are ignored, so the stores a settings file or $NEWSAUDIT_* may name are cleared here.
+    auditor = Auditor(Settings.load().replace(factchecks=None, corpus=None, sources=None))
     documents = (RawDocument(row.content, row.kind, row.fields["id"], "csv", row.fields) for row in rows)  # type: ignore[arg-type]
     values = []
     for audit in auditor.audit_many(documents, workers=workers):
@@ -335,6 +336,17 @@ def mean_fold_auc(low: Sequence[bool], probability: Sequence[float], fold_of: Se
     return round(float(sum(values) / len(values)), 4) if values else None
 
 
+def compare(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The measures of the explained model and of the baseline from one `cross_validate` result, each with
+    its per-fold mean AUC."""
+    measured = []
+    for model in ("explained", "baseline"):
+        values: dict[str, Any] = measures(result["low"], result[model])
+        values["auc_fold_mean"] = mean_fold_auc(result["low"], result[model], result["fold_of"])
+        measured.append(values)
+    return measured[0], measured[1]
+
+
 def evaluate(
     path: str | Path,
     *,
@@ -350,10 +362,7 @@ def evaluate(
         raise ValueError(f"{path}: need at least two domains and both labels ({len(rows)} usable rows)")
     values = signal_values(rows, workers=workers, progress=progress)
     result = cross_validate(rows, values, folds)
-    ours = measures(result["low"], result["explained"])
-    theirs = measures(result["low"], result["baseline"])
-    ours["auc_fold_mean"] = mean_fold_auc(result["low"], result["explained"], result["fold_of"])
-    theirs["auc_fold_mean"] = mean_fold_auc(result["low"], result["baseline"], result["fold_of"])
+    ours, theirs = compare(result)
     shipped = CredibilityModel.default()
     shipped_probability = [shipped.probability(shipped.log_odds(v)) for v in values]
     return {
