@@ -79,8 +79,11 @@ def main() -> None:
         contract = build / f"credibility-{name}.csv"
         write_contract_csv(reader(path), contract)
         rows, skipped = read_rows(contract)
-        print(f"{name}: {len(rows)} rows ({sum(r.low for r in rows)} low), {skipped} skipped, "
-              f"{len({r.domain for r in rows})} domains -> {contract.relative_to(REPO)}", file=sys.stderr)
+        print(
+            f"{name}: {len(rows)} rows ({sum(r.low for r in rows)} low), {skipped} skipped, "
+            f"{len({r.domain for r in rows})} domains -> {contract.relative_to(REPO)}",
+            file=sys.stderr,
+        )
         corpora[name] = (rows, cached_values(contract, rows))
 
     from sklearn.metrics import roc_auc_score
@@ -105,29 +108,37 @@ def main() -> None:
         result = cross_validate(rows, values, corpora=[name] * len(rows), prior_articles=args.prior_articles)
         ours, theirs = compare(result)
         report[name] = {"explained": ours, "baseline": theirs, "n": len(rows)}
-        print(f"{name:16} {len(rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
-              f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}   per-fold mean auc "
-              f"{ours['auc_fold_mean']} vs {theirs['auc_fold_mean']}")
+        print(
+            f"{name:16} {len(rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
+            f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}   per-fold mean auc "
+            f"{ours['auc_fold_mean']} vs {theirs['auc_fold_mean']}"
+        )
         pooled_rows += rows
         pooled_values += values
         pooled_corpus += [name] * len(rows)
     for strength in (0.0, 20.0, 200.0, 2000.0, 1e6):
         sweep = cross_validate(pooled_rows, pooled_values, corpora=pooled_corpus, prior_articles=strength)
-        print(f"  pooled, prior worth {strength:>9.0f} articles: auc "
-              f"{measures(sweep['low'], sweep['explained'])['auc']:.3f}")
+        print(
+            f"  pooled, prior worth {strength:>9.0f} articles: auc "
+            f"{measures(sweep['low'], sweep['explained'])['auc']:.3f}"
+        )
     result = cross_validate(pooled_rows, pooled_values, corpora=pooled_corpus, prior_articles=args.prior_articles)
     ours, theirs = compare(result)
     report["both"] = {"explained": ours, "baseline": theirs, "n": len(pooled_rows)}
-    print(f"{'both':16} {len(pooled_rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
-          f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}")
+    print(
+        f"{'both':16} {len(pooled_rows):5d} {ours['auc']:6.3f} {ours['f1']:6.3f} {ours['accuracy']:6.3f} | "
+        f"{theirs['auc']:9.3f} {theirs['f1']:6.3f} {theirs['accuracy']:6.3f}"
+    )
 
     low = [row.low for row in pooled_rows]
     weights = balanced_weights(low, pooled_corpus)
     slope, offset = fit_platt(result["log_odds"], low, weights)
     model = replace(fit_explained(pooled_values, low, weights, args.prior_articles), calibration=(slope, offset))
     calibrated = [model.probability(lo) for lo in result["log_odds"]]
-    print(f"\nPlatt calibration: slope {slope:.3f}, offset {offset:.3f}; out-of-fold Brier "
-          f"{measures(low, result['explained'])['brier']:.4f} -> {measures(low, calibrated)['brier']:.4f}")
+    print(
+        f"\nPlatt calibration: slope {slope:.3f}, offset {offset:.3f}; out-of-fold Brier "
+        f"{measures(low, result['explained'])['brier']:.4f} -> {measures(low, calibrated)['brier']:.4f}"
+    )
     payload = {
         "version": MODEL_VERSION,
         "description": "log-odds of low credibility = intercept + sum(coefficient * (transform(signal value) - "

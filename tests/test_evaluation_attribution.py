@@ -76,6 +76,16 @@ def test_cli_eval_attribution_prints_the_contract(split):
         "n_articles",
     } <= set(data)
     assert data["n_articles"] == 1 and data["relation_f1"] == 1.0
+    assert "lexical_only" not in data
+
+
+def test_cli_eval_attribution_compare_scores_the_lexical_reference_too(split):
+    result = CliRunner().invoke(app, ["eval", "attribution", str(split), "--workers", "1", "--compare"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    reference = data["lexical_only"]
+    assert set(reference) == set(data) - {"lexical_only"}
+    assert reference["n_articles"] == 1 and reference["relation_f1"] == 1.0
 
 
 def test_cli_eval_attribution_refuses_a_folder_without_the_layout(tmp_path):

@@ -321,17 +321,25 @@ def eval_attribution(
         Path, typer.Argument(help="A split folder with text/ and attributions/ (PolNeAR layout).", file_okay=False)
     ],
     workers: Annotated[int | None, typer.Option(help="Worker processes; 0 = one per core.")] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare/--no-compare", help="Also score the lexical cue model alone (no role tagger) in the same run."
+        ),
+    ] = False,
 ) -> None:
     """Attribution source/cue/content F1 (token overlap and exact) and relation F1 against brat annotations.
 
-    Example: newsaudit eval attribution ../shared/data/polnear/dev
+    Example: newsaudit eval attribution ../shared/data/polnear/dev --compare
     """
-    from newsaudit.evaluation.attribution import evaluate, predict_with
+    from newsaudit.evaluation.attribution import evaluate, predict_lexical, predict_with
 
     if not (brat_dir / "text").is_dir() or not (brat_dir / "attributions").is_dir():
         _fail(FileNotFoundError(f"{brat_dir} needs text/ and attributions/ folders"))
     try:
         result = evaluate(brat_dir, predict_with(workers=workers))
+        if compare:
+            result["lexical_only"] = evaluate(brat_dir, predict_lexical())
     except (OSError, ValueError, NewsauditError) as error:
         _fail(error)
     typer.echo(json.dumps(result))

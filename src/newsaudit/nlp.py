@@ -60,6 +60,7 @@ def load_pipeline(name: str, lemmatize: bool = False) -> Language:
     except (OSError, ImportError, ValueError) as error:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}: {error}") from None
     _add_paragraph_breaks(nlp)
+    _PIPELINES[id(nlp.vocab)] = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}"
     from newsaudit import fast_attribute_ruler
 
     fast_attribute_ruler.install(nlp)  # same annotations, ~40% less time in the attribute ruler
@@ -101,20 +102,41 @@ def doc_entities(doc: Doc) -> tuple[SpacySpan, ...]:
 
 
 _LEMMATIZERS: dict[int, object] = {}
+_PIPELINES: dict[int, str] = {}
+
+
+def pipeline_name(vocab) -> str | None:
+    """ "en_core_web_sm-3.8.0": the pipeline loaded here that owns this vocabulary (so a model trained on one
+    pipeline's token vectors can tell whether a Doc's `tensor` means the same), or None."""
+    return _PIPELINES.get(id(vocab))
+
+
+#: Lemmas computed on demand, by (vocabulary, word, part of speech, morphology): spaCy's rule lemmatizer
+#: caches by word and part of speech but not base forms, and its Python path costs ~10 µs a call.
+_LEMMA_CACHE: dict[tuple[int, int, int, int], str] = {}
+_LEMMA_CACHE_SIZE = 500_000
 
 
 def lemma(token) -> str:
-    """The lemma of one token, from the pipeline's own lemmatizer (which caches), computed only when asked."""
+    """The lemma of one token, from the pipeline's own lemmatizer, computed only when asked (and once)."""
     if token.lemma_:
         return token.lemma_
     lemmatizer = _LEMMATIZERS.get(id(token.vocab))
     if lemmatizer is None:
         return token.lower_
+    key = (id(token.vocab), token.orth, token.pos, token.morph.key)
+    found = _LEMMA_CACHE.get(key)
+    if found is not None:
+        return found
     if getattr(lemmatizer, "mode", "") == "rule":
         forms = lemmatizer.rule_lemmatize(token)
     else:
         forms = lemmatizer.lookup_lemmatize(token)
-    return forms[0] if forms else token.lower_
+    found = forms[0] if forms else token.lower_
+    if len(_LEMMA_CACHE) >= _LEMMA_CACHE_SIZE:
+        _LEMMA_CACHE.clear()
+    _LEMMA_CACHE[key] = found
+    return found
 
 
 def _index_as_sets(lemmatizer) -> None:

@@ -10,5 +10,10 @@ def package_text(relative_path: str) -> str:
     return resources.files("newsaudit").joinpath(relative_path).read_text(encoding="utf-8")
 
 
+def package_bytes(relative_path: str) -> bytes:
+    """The bytes of a file shipped in the package (a model's weights)."""
+    return resources.files("newsaudit").joinpath(relative_path).read_bytes()
+
+
 def package_file_exists(relative_path: str) -> bool:
     return resources.files("newsaudit").joinpath(relative_path).is_file()

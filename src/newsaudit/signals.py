@@ -180,8 +180,7 @@ def _sourcing_signals(claims: Sequence[Claim], findings: dict[str, Any]) -> list
             float(named),
             "raises" if named >= 2 else "neutral",
             f"{named} distinct named source{'s' if named != 1 else ''} (people, organizations, outlets) "
-            "speak in the article."
-            + (f" Named: {', '.join(list(first_mentions)[:5])}." if named else ""),
+            "speak in the article." + (f" Named: {', '.join(list(first_mentions)[:5])}." if named else ""),
             tuple(first_mentions.values())[:MAX_EVIDENCE],
         ),
     ]

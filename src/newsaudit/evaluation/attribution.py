@@ -11,6 +11,11 @@ Metrics, all micro-averaged over the whole split:
   white space and edge punctuation are trimmed from both); discontinuous gold spans count by their extent.
 - `relation_f1`: a predicted relation is right when its cue overlaps a gold relation's cue and its source
   overlaps that relation's source (or neither has a source); each gold relation matches at most once.
+
+One annotation convention is applied to newsaudit's spans before scoring (`to_relation`): PolNeAR counts the
+comma that closes a parenthetical source as part of it ("Jane Roe, a spokeswoman, said": 922 of the 1,028
+training sources with an inner comma that a comma follows end with it), while newsaudit's sources end at the
+phrase.
 """
 
 from __future__ import annotations
@@ -191,8 +196,26 @@ def predict_with(workers: int | None = None) -> Callable[[list[str]], list[list[
         auditor = Auditor(stages=["sentences", "entities", "attributions"], detect_language=False)
         articles = [Article(id=str(i), text=text) for i, text in enumerate(texts)]
         return [
-            univocal([to_relation(a) for a in audit.attributions])
+            univocal([to_relation(a, audit.article.text) for a in audit.attributions])
             for audit in auditor.audit_many(articles, workers=workers)
+        ]
+
+    return predict
+
+
+def predict_lexical() -> Callable[[list[str]], list[list[Relation]]]:
+    """The reference predictor for `--compare`: the same rules with the lexical cue model alone deciding (no role
+    tagger, no acceptance model, no source trimming), in this process."""
+
+    def predict(texts: list[str]) -> list[list[Relation]]:
+        from newsaudit.attribution import Lexicon, find_attributions
+        from newsaudit.nlp import load_pipeline
+        from newsaudit.settings import DEFAULT_MODEL
+
+        nlp = load_pipeline(DEFAULT_MODEL)
+        return [
+            univocal([to_relation(a, text) for a in find_attributions(doc, Lexicon.default())])
+            for text, doc in zip(texts, nlp.pipe(texts, batch_size=16), strict=True)
         ]
 
     return predict
@@ -215,8 +238,16 @@ def univocal(relations: list[Relation]) -> list[Relation]:
     return kept
 
 
-def to_relation(attribution) -> Relation:
+def to_relation(attribution, text: str | None = None) -> Relation:
+    """An attribution's spans as a `Relation`; given the article `text`, with PolNeAR's closing comma added to a
+    parenthetical source (see the module docstring)."""
+
     def fragments(span) -> tuple[Fragment, ...]:
         return ((span.start, span.end),) if span is not None else ()
 
-    return Relation(fragments(attribution.source), fragments(attribution.cue), fragments(attribution.content))
+    source = fragments(attribution.source)
+    if text is not None and attribution.source is not None:
+        start, end = attribution.source.start, attribution.source.end
+        if "," in text[start:end] and text[end : end + 1] == ",":
+            source = ((start, end + 1),)
+    return Relation(source, fragments(attribution.cue), fragments(attribution.content))
