@@ -133,12 +133,15 @@ class Lexicon:
         return (cues + 2 * prior) / (occurrences + 2)
 
     def is_cue(self, token: Token, frame: str, quoted: bool) -> bool:
-        """The cue decision from the word and its frame alone: the learned model where one is shipped, else the
-        rate table."""
-        if not self.cue_weights:
-            threshold = self.nominal_threshold if ":" in frame else self.threshold
-            return self.cue_rate(lemma(token).lower(), frame) >= threshold
-        return self.cue_probability(token, frame, quoted) >= self.model_threshold
+        """The cue decision from the word and its frame alone."""
+        return self.clears(self.cue_probability(token, frame, quoted), frame)
+
+    def clears(self, probability: float, frame: str) -> bool:
+        """Whether a `cue_probability` clears its threshold: the learned model's where one is shipped, else
+        the rate table's (a noun or adjective frame has its own)."""
+        if self.cue_weights:
+            return probability >= self.model_threshold
+        return probability >= (self.nominal_threshold if ":" in frame else self.threshold)
 
     def cue_probability(self, token: Token, frame: str, quoted: bool) -> float:
         """The learned cue model's probability that this candidate is a cue (the rate table's where no model
@@ -300,10 +303,7 @@ class Decision:
         """Whether a candidate with this lexical cue probability is worth building at all."""
         if self.acceptance is not None:
             return probability >= self.acceptance.pregate
-        if self.lexicon.cue_weights:
-            return probability >= self.lexicon.model_threshold
-        rate_threshold = self.lexicon.nominal_threshold if ":" in frame else self.lexicon.threshold
-        return probability >= rate_threshold
+        return self.lexicon.clears(probability, frame)
 
     def __call__(self, attribution: Attribution, token: Token, frame: str, probability: float, quoted: bool) -> bool:
         if self.acceptance is None:
@@ -316,7 +316,7 @@ class Decision:
         # attribution"; so a candidate the tagger reads as inside someone's content and the lexical model
         # accepts is kept aside, to be restored if an accepted attribution's content does hold it or share
         # its content (`restore_nested`).
-        if probability >= self.lexicon.model_threshold and _is_nested(token.doc, attribution, self.roles):
+        if self.lexicon.clears(probability, frame) and _is_nested(token.doc, attribution, self.roles):
             self.deferred.append(attribution)
         return False
 
