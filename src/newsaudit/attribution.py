@@ -282,7 +282,7 @@ _CUE_FLOOR = 0.02
 class Decision:
     """The cue decision for the candidates of one Doc: with the role tagger's probabilities and an acceptance
     model, `Acceptance` decides after the rules have built the candidate; without them, the lexical cue
-    model's threshold alone (`Lexicon.is_cue`) decides before."""
+    model's threshold alone (`Lexicon.clears`, through `admits`) decides before."""
 
     def __init__(self, lexicon: Lexicon, roles: Any = None, acceptance: Acceptance | None = None) -> None:
         self.lexicon = lexicon
