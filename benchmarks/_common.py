@@ -43,7 +43,7 @@ def run_stages(article, doc, stages, timings: dict[str, float]) -> dict:
     return the findings."""
     import time
 
-    from newsaudit.stages import Context
+    from newsaudit.stages.registry import Context
 
     findings: dict = {}
     for stage in stages:
@@ -59,9 +59,9 @@ def parsed_news_sample(path: Path, limit: int) -> tuple[list, list, float]:
     import csv
     import time
 
-    from newsaudit.extract import extract_article
+    from newsaudit.ingest.extract import extract_article
+    from newsaudit.ingest.readers import RawDocument
     from newsaudit.nlp import load_pipeline, parse
-    from newsaudit.readers import RawDocument
 
     csv.field_size_limit(1 << 30)
     with path.open(encoding="utf-8", newline="") as handle:

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require, run_stages
 
-from newsaudit.attribution import Lexicon, find_attributions
-from newsaudit.roles import RoleTagger
-from newsaudit.stages import REGISTRY, resolve
+from newsaudit.models.roles import RoleTagger
+from newsaudit.stages.attribution import Lexicon, find_attributions
+from newsaudit.stages import DEFAULT_STAGES, resolve
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     path = require(data_dir(args.data) / "fakenewscorpus_sample" / "news_sample.csv")
     articles, docs, nlp_seconds = parsed_news_sample(path, args.limit)
-    stages = resolve(list(REGISTRY))
+    stages = resolve(DEFAULT_STAGES)
     timings = {stage.name: 0.0 for stage in stages}
     for article, doc in zip(articles, docs, strict=True):
         run_stages(article, doc, stages, timings)

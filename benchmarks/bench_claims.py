@@ -25,8 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require, run_stages
 
-from newsaudit.factchecks import FactCheck, FactCheckStore, attach_factchecks, read_liar
-from newsaudit.stages import REGISTRY, resolve
+from newsaudit.stages import DEFAULT_STAGES, resolve
+from newsaudit.stages.factchecks import match_claims
+from newsaudit.stores.factchecks import FactCheck, FactCheckStore, read_liar
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 
@@ -72,7 +73,7 @@ def main() -> None:
 
         articles, docs, nlp_seconds = parsed_news_sample(news, args.limit)
 
-        stages = resolve(list(REGISTRY))
+        stages = resolve(DEFAULT_STAGES)
         timings = {stage.name: 0.0 for stage in stages}
         store = FactCheckStore(store_path, read_only=True)
         started = time.perf_counter()
@@ -83,7 +84,7 @@ def main() -> None:
             findings = run_stages(article, doc, stages, timings)
             if findings["claims"]:
                 started = time.perf_counter()
-                attach_factchecks(findings["claims"], store)
+                match_claims(findings["claims"], store)
                 matching_seconds += time.perf_counter() - started
                 queries += len(findings["claims"])
         store.close()

@@ -31,9 +31,9 @@ def main() -> None:
     data = data_dir(args.data)
     sample = require(data / "fakenewscorpus_sample" / "news_sample.csv")
     from newsaudit import Auditor
-    from newsaudit.readers import RawDocument
+    from newsaudit.ingest.readers import RawDocument
     from newsaudit.render.html import render_html
-    from newsaudit.sources import add_sources
+    from newsaudit.stores.sources import add_sources
 
     csv.field_size_limit(1 << 30)
     with sample.open(encoding="utf-8", newline="") as handle:

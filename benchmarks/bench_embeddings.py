@@ -1,4 +1,4 @@
-"""Speed of the shipped sentence embeddings (`newsaudit.embeddings`) on short claims, one process.
+"""Speed of the shipped sentence embeddings (`newsaudit.models.embeddings`) on short claims, one process.
 
     python benchmarks/bench_embeddings.py [--data DIR] [--limit 10000] [--repeat 3]
 
@@ -31,7 +31,7 @@ def main() -> None:
     statements = statements[: args.limit]
 
     started = time.perf_counter()
-    from newsaudit.embeddings import Embedder
+    from newsaudit.models.embeddings import Embedder
 
     embedder = Embedder.default()
     load_seconds = time.perf_counter() - started

@@ -44,8 +44,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import data_dir, emit, peak_rss_mb, require
 
-from newsaudit.corpus import Corpus
-from newsaudit.model import Article
+from newsaudit.schema import Article
+from newsaudit.stores.corpus import Corpus
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")

@@ -1,4 +1,4 @@
-"""Speed of the shipped stance model (`newsaudit.stance_model`) on FNC-1 pairs, bodies featurised beforehand,
+"""Speed of the shipped stance model (`newsaudit.models.stance`) on FNC-1 pairs, bodies featurised beforehand,
 one process.
 
     python benchmarks/bench_stance.py [--data DIR] [--limit 10000] [--repeat 3] [--batch 256]
@@ -34,7 +34,7 @@ def main() -> None:
     pairs = read_stances(folder / "train_stances.csv")[: args.limit]
 
     started = time.perf_counter()
-    from newsaudit.stance_model import StanceModel
+    from newsaudit.models.stance import StanceModel
 
     model = StanceModel.default()
     model.featurize_headlines(["warm-up"])  # loads the embedder

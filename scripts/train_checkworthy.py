@@ -6,7 +6,7 @@
 Training sentences: all of ClaimBuster's 2.5×NCS set (`claimbuster/kfold_25ncs.json`) and the CLEF-2019
 CheckThat! Task 1 training transcripts except `newsaudit.evaluation.checkworthy.DEV_TRANSCRIPTS`, which are
 kept out and scored after training (MAP and the other official measures are printed). Each sentence is
-parsed on its own with the pipeline's spaCy model, described by `newsaudit.checkworthy.sentence_features`,
+parsed on its own with the pipeline's spaCy model, described by `newsaudit.models.checkworthy.sentence_features`,
 and a logistic regression is fitted; weights below `--prune` are dropped and the rest written as a JSON
 table that newsaudit scores without scikit-learn. About a minute on two cores.
 
@@ -41,8 +41,8 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="measure only; write nothing")
     args = parser.parse_args()
 
-    from newsaudit.checkworthy import CheckWorthiness, sentence_features
     from newsaudit.evaluation.checkworthy import DEV_TRANSCRIPTS, evaluate, transcripts
+    from newsaudit.models.checkworthy import CheckWorthiness, sentence_features
     from newsaudit.nlp import load_pipeline
     from newsaudit.settings import Settings
 

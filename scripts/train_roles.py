@@ -1,17 +1,17 @@
-"""Train the attribution role tagger (`src/newsaudit/models/roles.npz`, run by `newsaudit.roles`) on PolNeAR.
+"""Train the attribution role tagger (`src/newsaudit/models/roles.npz`, run by `newsaudit.models.roles`) on PolNeAR.
 
     pip install -e ".[train]" && pip install torch      # the CPU build is enough; newsaudit never imports it
     python scripts/train_roles.py [--data ../shared/data] [--oof build/roles-oof.npz]
 
 Only the train compartment is learned from. Each token is labelled with its PolNeAR role (source, cue,
 content or none: the corpus gives a token one role at most); the inputs are those of
-`newsaudit.roles.token_features` plus the pipeline's `doc.tensor`, computed by the package's own code, so
+`newsaudit.models.roles.token_features` plus the pipeline's `doc.tensor`, computed by the package's own code, so
 training and use cannot drift apart. The network (an embedding per categorical input, a projection to 128,
 five residual dilated convolutions of width 3 with layer norm, a linear layer to the four roles) is trained
 with cross-entropy on 512-token pieces of the articles (AdamW, one-cycle learning rate up to 3e-3, dropout
 0.25, 12 epochs; chosen on held-out training folds). The weights are written as float16 with the
 vocabularies and the name of the spaCy pipeline whose vectors it read; the script checks that the numpy
-forward pass of `newsaudit.roles` gives the network's own probabilities before writing.
+forward pass of `newsaudit.models.roles` gives the network's own probabilities before writing.
 
 `--oof FILE` also writes out-of-fold probabilities for every training article (four models, each trained
 without a quarter of the articles: those whose number modulo 8 is 2k or 2k + 1) so that
@@ -107,8 +107,8 @@ def main() -> None:
 
 def _vocabularies(docs) -> dict[str, list[str]]:
     """The categorical values seen in training (the commonest lemmas only), in a fixed order."""
+    from newsaudit.models.roles import POS_TAGS
     from newsaudit.nlp import lemma
-    from newsaudit.roles import POS_TAGS
 
     lemmas = Counter(lemma(t).lower() for doc in docs for t in doc)
     return {
@@ -123,13 +123,13 @@ def _vocabularies(docs) -> dict[str, list[str]]:
 
 def _cue_kinds() -> dict[str, str]:
     """The hand lexicon's cue words (single words) and their kinds, as the tagger is trained with them."""
-    from newsaudit.attribution import Lexicon
+    from newsaudit.stages.attribution import Lexicon
 
     return {word: kind for word, kind in sorted(Lexicon.default().cue_kind.items()) if " " not in word}
 
 
 def _tagger_stub(vocabularies: dict[str, list[str]], weights=None):
-    from newsaudit.roles import RoleTagger
+    from newsaudit.models.roles import RoleTagger
 
     return RoleTagger(
         weights=weights or {},
@@ -149,7 +149,7 @@ def _pipeline_name() -> str:
 
 
 def _example(doc, article, vocabularies) -> dict[str, np.ndarray]:
-    from newsaudit.roles import CONTENT, CUE, SOURCE, token_features
+    from newsaudit.models.roles import CONTENT, CUE, SOURCE, token_features
 
     tagger = _tagger_stub(vocabularies)
     categorical, flags = token_features(doc, tagger._lookups(doc))
@@ -168,7 +168,7 @@ def _network(vocabularies, hidden: int):
     import torch
     from torch import nn
 
-    from newsaudit.roles import CATEGORICAL, DILATIONS, FLAGS
+    from newsaudit.models.roles import CATEGORICAL, DILATIONS, FLAGS
 
     sizes = {
         "pos": len(vocabularies["pos"]) + 1,
@@ -276,8 +276,8 @@ def _token_f1(probabilities, examples) -> dict[str, float]:
 
 
 def _numpy_weights(model) -> dict[str, np.ndarray]:
-    """The network's parameters laid out as `newsaudit.roles.RoleTagger.forward` reads them."""
-    from newsaudit.roles import CATEGORICAL, DILATIONS
+    """The network's parameters laid out as `newsaudit.models.roles.RoleTagger.forward` reads them."""
+    from newsaudit.models.roles import CATEGORICAL, DILATIONS
 
     state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
     weights = {f"embed.{name}": state[f"embed.{name}.weight"] for name in CATEGORICAL}

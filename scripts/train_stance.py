@@ -12,7 +12,7 @@ included) and prints, as JSON lines, the dev scores of each variant:
 
 - `baseline`: a re-implementation of the FNC-1 baseline (word overlap, refuting words, polarity, word and
   character n-gram hits; scikit-learn gradient boosting, 200 trees), measured in the same run;
-- `lr`, `mlp`: logistic regression and a one-hidden-layer MLP on all `newsaudit.stance_model` features (scalars
+- `lr`, `mlp`: logistic regression and a one-hidden-layer MLP on all `newsaudit.models.stance` features (scalars
   and the two embeddings); `mlp+bias`: the same MLP with per-class offsets tuned on out-of-fold predictions
   of the train part (3 folds by headline, by body for the `baseline` split);
 - `lgbm`, `lgbm_two_stage`: LightGBM on the scalar features, in one multiclass step or as related/unrelated
@@ -70,7 +70,7 @@ BASELINE_REFUTING = (
 
 def baseline_features(headline: str, body: str) -> list[float]:
     """Word overlap, refuting words, polarity and n-gram hits between a headline and a body, as the baseline."""
-    from newsaudit.stance_model import _STOP, _stem_cached, words
+    from newsaudit.models.stance import _STOP, _stem_cached, words
 
     head_tokens = [_stem_cached(w) for w in words(headline)]
     body_tokens = [_stem_cached(w) for w in words(body)]
@@ -106,7 +106,7 @@ def baseline_features(headline: str, body: str) -> list[float]:
 
 def _featurize(pairs, bodies: dict[str, str], train_idx: Sequence[int], embedder, tfidf=None):
     """Pair feature matrix of all pairs, with a TF-IDF fitted on the train part's bodies and headlines."""
-    from newsaudit.stance_model import _STOP, TfIdf, _stem_cached, featurize_texts, pair_features, words
+    from newsaudit.models.stance import _STOP, TfIdf, _stem_cached, featurize_texts, pair_features, words
 
     if tfidf is None:
         train_bodies = sorted({pairs[i].body_id for i in train_idx})
@@ -122,7 +122,7 @@ def _featurize(pairs, bodies: dict[str, str], train_idx: Sequence[int], embedder
 
 
 def _labels(pairs) -> np.ndarray:
-    from newsaudit.stance_model import LABELS
+    from newsaudit.models.stance import LABELS
 
     return np.array([LABELS.index(pair.stance) for pair in pairs])
 
@@ -231,7 +231,7 @@ def _standardise(x_train: np.ndarray, x_dev: np.ndarray):
 
 
 def evaluate_split(split, pairs, bodies, train_idx, dev_idx, embedder, variants, baseline_x) -> list[dict]:
-    from newsaudit.stance_model import SCALAR_FEATURES
+    from newsaudit.models.stance import SCALAR_FEATURES
 
     results = []
     y = _labels(pairs)
@@ -281,7 +281,7 @@ def evaluate_split(split, pairs, bodies, train_idx, dev_idx, embedder, variants,
 
 
 def export(fitted, tfidf, bias: np.ndarray, meta: dict, out: Path) -> None:
-    """Save the network's scaling and weights with the vocabulary and IDF, as `newsaudit.stance_model` loads them."""
+    """Save the network's scaling and weights with the vocabulary and IDF, as `newsaudit.models.stance` loads them."""
     mean, scale, model = fitted
     vocabulary = sorted(tfidf.index, key=tfidf.index.__getitem__)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -311,8 +311,8 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="measure only; write nothing")
     args = parser.parse_args()
 
-    from newsaudit.embeddings import Embedder
     from newsaudit.evaluation.stance import baseline_split, headline_split, read_bodies, read_stances, strict_split
+    from newsaudit.models.embeddings import Embedder
 
     folder = Path(args.data) / "fnc1"
     if not (folder / "train_stances.csv").exists() or not (folder / "train_bodies.csv").exists():
@@ -353,7 +353,7 @@ def main() -> None:
         "dev": [r for r in results if r["variant"] in ("baseline", "mlp+bias")],
     }
     export(model, tfidf, bias, meta, args.out)
-    from newsaudit.stance_model import StanceModel
+    from newsaudit.models.stance import StanceModel
 
     shipped = StanceModel.from_path(args.out)
     gap = float(np.abs(shipped.network.probabilities(x[:2000]) - _predict_mlp(model, x[:2000])).max())

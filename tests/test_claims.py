@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsaudit.model import Article
+from newsaudit.schema import Article
 
 STORY = """\
 Drone Fleet Seen Near Border
@@ -66,7 +66,7 @@ def test_claim_that_is_a_denial_is_marked(result):
 def test_claims_serialise_in_the_schema(result):
     import jsonschema
 
-    from newsaudit.model import json_schema
+    from newsaudit.schema import json_schema
 
     data = result.to_dict()
     jsonschema.validate(data, json_schema())

@@ -75,7 +75,7 @@ def test_audit_with_sources_rates_the_site(tmp_path):
     assert not any(s["name"] == "source_reputation" for s in unrated["signals"])
     import jsonschema
 
-    from newsaudit.model import json_schema
+    from newsaudit.schema import json_schema
 
     for data in (rated, unrated):
         jsonschema.validate(data, json_schema())

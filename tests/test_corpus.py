@@ -21,9 +21,9 @@ from urllib.parse import quote
 
 import pytest
 
-from newsaudit import reuse
-from newsaudit.corpus import Corpus, CorpusError, earlier
-from newsaudit.model import Article
+from newsaudit.schema import Article
+from newsaudit.stores.corpus import Corpus, CorpusError, earlier
+from newsaudit.stores.corpus import fingerprints as reuse
 from tests.test_reuse import LEAD, fictional_article
 
 # -- backends ---------------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from newsaudit.credibility import CredibilityModel, Feature, band
-from newsaudit.model import CREDIBILITY_BANDS, Signal
+from newsaudit.models.credibility import CredibilityModel, Feature, band
 from newsaudit.resources import package_text
+from newsaudit.schema import CREDIBILITY_BANDS, Signal
 
 
 def toy_model(**reputation: float) -> CredibilityModel:

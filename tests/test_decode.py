@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from newsaudit.errors import BinaryInputError, EmptyInputError, InputTooLargeError
-from newsaudit.readers.decode import decode
+from newsaudit.ingest.readers.decode import decode
 
 TEXT = "Der Bürgermeister von Fiktivstadt sagte am Montag, die Brücke über den Fluss sei sicher – „ganz sicher“."
 

@@ -9,7 +9,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from newsaudit.embeddings import MODEL_DIR, Embedder, similarity
+from newsaudit.models.embeddings import MODEL_DIR, Embedder, similarity
 
 # Paraphrase pairs that share few content words, so that only the vectors (not token overlap) can match them.
 PARAPHRASES = [

@@ -3,7 +3,7 @@
 import random
 
 from newsaudit.evaluation.reuse import BruteForce, _derive
-from newsaudit.model import Article
+from newsaudit.schema import Article
 
 
 def fictional_article(seed: int, paragraphs: int = 6) -> str:

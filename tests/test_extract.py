@@ -1,8 +1,8 @@
 import pytest
 
 from newsaudit.errors import NoArticleError
-from newsaudit.extract import article_id, domain_of, extract_article, split_paragraphs
-from newsaudit.readers import RawDocument
+from newsaudit.ingest.extract import article_id, domain_of, extract_article, split_paragraphs
+from newsaudit.ingest.readers import RawDocument
 
 from .conftest import SCRAPED_STORY, fictional_html
 

@@ -8,15 +8,15 @@ import pytest
 from typer.testing import CliRunner
 
 from newsaudit.cli import app
-from newsaudit.factchecks import (
+from newsaudit.schema import Article
+from newsaudit.stages.factchecks import match_claims
+from newsaudit.stores.factchecks import (
     FactCheck,
     FactCheckError,
     FactCheckStore,
     Skipped,
-    attach_factchecks,
     read_factchecks,
 )
-from newsaudit.model import Article
 
 REVIEW = {
     "@context": "https://schema.org",
@@ -171,7 +171,7 @@ def test_audit_with_a_store_attaches_matching_factchecks(tmp_path, auditor):
     path = tmp_path / "s.db"
     with FactCheckStore(path) as store:
         store.add([FactCheck("Forty surveillance drones were moved to airstrips near the Kessary border.", "False")])
-    from newsaudit.pipeline import Auditor
+    from newsaudit.auditor import Auditor
 
     audited = Auditor(auditor.settings.replace(factchecks=str(path))).audit(
         Article(
@@ -182,7 +182,7 @@ def test_audit_with_a_store_attaches_matching_factchecks(tmp_path, auditor):
     [match] = claim.factchecks
     assert match.verdict == "False" and match.score >= 0.5
     with FactCheckStore(path, read_only=True) as store:
-        assert attach_factchecks(audited.claims, store, min_score=1.01)[0].factchecks == ()
+        assert match_claims(audited.claims, store, min_score=1.01)[0] == ()
 
 
 def test_cli_factchecks_add_then_search(tmp_path):

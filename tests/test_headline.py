@@ -2,10 +2,10 @@
 
 import pytest
 
-from newsaudit.embeddings import Embedder
-from newsaudit.headline import certainty_gaps, is_qualified
-from newsaudit.model import Article
-from newsaudit.pipeline import Auditor
+from newsaudit.auditor import Auditor
+from newsaudit.models.embeddings import Embedder
+from newsaudit.schema import Article
+from newsaudit.stages.stance import certainty_gaps, is_qualified
 
 BODY = "\n\n".join(
     [

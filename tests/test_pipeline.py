@@ -5,9 +5,9 @@ import pytest
 
 from newsaudit import Auditor, Settings, audit
 from newsaudit.errors import SettingsError
-from newsaudit.model import json_schema
-from newsaudit.readers import RawDocument, read
-from newsaudit.stages import REGISTRY, Stage, resolve
+from newsaudit.ingest.readers import RawDocument, read
+from newsaudit.schema import json_schema
+from newsaudit.stages.registry import REGISTRY, Stage, resolve
 
 from .conftest import EXAMPLES, SCRAPED_STORY, assert_spans_point_into_text, fictional_html
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from newsaudit.corpus import Corpus
-from newsaudit.model import Article, Attribution, Source, Span
-from newsaudit.pipeline import Auditor
-from newsaudit.provenance import credit_for, domain_name, outlet_key
+from newsaudit.auditor import Auditor
+from newsaudit.schema import Article, Attribution, Source, Span
+from newsaudit.stages.reuse import credit_for, domain_name, outlet_key
+from newsaudit.stores.corpus import Corpus
 
 ORIGINAL_PARAGRAPHS = [
     "Engineers in the port town of Saltmere began pumping water out of the flooded rail tunnel on Tuesday, "
@@ -65,7 +65,7 @@ def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
         assert ORIGINAL[passage.other.start : passage.other.end].startswith(passage.other.text.rstrip("…"))
     import jsonschema
 
-    from newsaudit.model import json_schema
+    from newsaudit.schema import json_schema
 
     jsonschema.validate(result.to_dict(), json_schema())
 
@@ -89,8 +89,8 @@ def test_no_reuse_for_new_text(corpus_path):
 
 
 def test_no_copying_signal_for_the_earlier_article():
-    from newsaudit.model import Reuse
-    from newsaudit.provenance import copying_signals
+    from newsaudit.schema import Reuse
+    from newsaudit.stages.reuse import copying_signals
 
     later = Reuse("x", None, "later.example", None, "2024-03-01", 0.9, 0.9, (), earlier="this")
     assert copying_signals([later]) == ()

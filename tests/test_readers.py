@@ -6,7 +6,7 @@ import json
 import pytest
 
 from newsaudit.errors import UnsupportedFormatError
-from newsaudit.readers import FieldMap, RawDocument, ReadFailure, detect_format, read
+from newsaudit.ingest.readers import FieldMap, RawDocument, ReadFailure, detect_format, read
 
 from .conftest import SCRAPED_STORY, fictional_html
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from newsaudit.model import Audit, RemovedChrome, Reuse, ReusedPassage, Span
 from newsaudit.render.html import render_html, span_id
+from newsaudit.schema import Audit, RemovedChrome, Reuse, ReusedPassage, Span
 
 from .conftest import EXAMPLES, REPO
 from .test_report_html import HOSTILE, find, with_assessment

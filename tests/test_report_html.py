@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from newsaudit.model import (
+from newsaudit.render.html import render_html, render_index, safe_href, span_id
+from newsaudit.schema import (
     Article,
     Attribution,
     Audit,
@@ -28,7 +29,6 @@ from newsaudit.model import (
     Span,
     Stance,
 )
-from newsaudit.render.html import render_html, render_index, safe_href, span_id
 
 from .conftest import EXAMPLES, SCRAPED_STORY
 
@@ -240,7 +240,7 @@ def synthetic() -> Audit:
         Hedge(find(text, "may"), "epistemic", content, 0),
     )
     denials = (Denial(denial_cue, "denial", 1, None, find(text, "it was failing"), disputes=(content, claim)),)
-    from newsaudit.model import Claim
+    from newsaudit.schema import Claim
 
     claims = (Claim(claim, 0, 0.9, 1, attribution=0, source_kind="unnamed_group", status=("hedged", "denied")),)
     crossing = Span.of(text, text.index("may"), text.index("spokesman") + 3)  # crosses the paragraph break

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from newsaudit import reuse
+from newsaudit.stores.corpus import fingerprints as reuse
 
 _SYLLABLES = "bra ven mor tal is ka lun dre os fe rim ga tho sel ne quar wil pen do ruk ash em ty lo".split()
 _ROLES = ["Mayor", "Councillor", "Inspector", "Professor", "Dr.", "Judge", "Captain", "Chairwoman", "Warden"]

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsaudit.nlp import load_pipeline, load_sentencizer
-from newsaudit.roles import (
+from newsaudit.models.roles import (
     CATEGORICAL,
     CONTENT,
     CUE,
@@ -19,6 +18,7 @@ from newsaudit.roles import (
     role_runs,
     token_features,
 )
+from newsaudit.nlp import load_pipeline, load_sentencizer
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def _roles(doc, **spans: tuple[int, str]) -> np.ndarray:
 
 
 def test_acceptance_overrules_the_lexical_decision(nlp):
-    from newsaudit.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
+    from newsaudit.stages.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
 
     lexicon = Lexicon.default()
     doc = nlp("Rosa Lindqvist said the new footbridge was safe.")
@@ -177,7 +177,7 @@ def test_acceptance_overrules_the_lexical_decision(nlp):
 def test_nested_attribution_is_restored_only_beside_an_accepted_one(nlp):
     """PolNeAR annotates one level: "…, she said, according to X" has X's attribution only. A candidate the
     tagger reads as inside content comes back when an accepted attribution shares its content."""
-    from newsaudit.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
+    from newsaudit.stages.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
 
     lexicon = Lexicon.default()
     doc = nlp("The quay will reopen on Monday, she said, according to a statement from the harbour board.")
@@ -196,7 +196,7 @@ def test_nested_attribution_is_restored_only_beside_an_accepted_one(nlp):
 
 
 def test_source_edges_the_tagger_rejects_are_trimmed_but_never_the_noun_phrase(nlp):
-    from newsaudit.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
+    from newsaudit.stages.attribution import ACCEPTANCE_FEATURES, Acceptance, Decision, Lexicon, find_attributions
 
     lexicon = Lexicon.default()
     doc = nlp("The harbour authority, which has run the quay since 1990, said the ferry would sail on Monday.")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsaudit import sources
 from newsaudit.errors import BinaryInputError, EmptyInputError, InputError, UnsupportedFormatError
-from newsaudit.sources import (
+from newsaudit.stores import Stores
+from newsaudit.stores.sources import (
     LEVEL_OF_TAG,
     LEVELS,
     SourceRating,
@@ -20,10 +20,10 @@ from newsaudit.sources import (
     add_sources,
     level_of,
     normalise_tag,
-    open_sources,
     read_ratings,
     site_of,
 )
+from newsaudit.stores.sources import store as sources
 
 OPENSOURCES_JSON = """{
   "daily-fabricator.test" : {"type" : "fake", "2nd type" : "Conspiracy", "3rd type" : "",
@@ -161,7 +161,7 @@ def test_the_most_severe_tag_sets_the_level():
 
 
 def test_every_tag_has_a_level_and_every_level_moves_the_credibility_model():
-    from newsaudit.credibility import CredibilityModel
+    from newsaudit.models.credibility import CredibilityModel
 
     assert set(LEVEL_OF_TAG.values()) == set(LEVELS)
     shifts = [CredibilityModel.default().reputation[level] for level in LEVELS]
@@ -495,7 +495,7 @@ def test_a_list_with_no_usable_entry_is_refused_and_keeps_the_loaded_one(tmp_pat
             store.add(read_ratings(write(tmp_path, "ok.csv", PLAIN_CSV)), "  ")
 
 
-def test_add_sources_and_open_sources(tmp_path):
+def test_add_sources_and_open_them_once_per_process(tmp_path):
     store_path = tmp_path / "stores" / "sources.sqlite"
     (tmp_path / "emnlp18").mkdir()
     (tmp_path / "acl2020").mkdir()
@@ -506,8 +506,8 @@ def test_add_sources_and_open_sources(tmp_path):
     with pytest.raises(InputError, match="already has a list named 'corpus'"):
         add_sources(second, store_path)  # another corpus.tsv would silently replace the first
     assert add_sources(second, store_path, list_name="acl2020").added == 1
-    store = open_sources(store_path)
-    assert open_sources(str(store_path)) is store  # one handle per process
+    store = Stores(sources=str(store_path)).open_sources()
+    assert Stores(sources=str(store_path)).open_sources() is store  # one handle per process
     assert store.lists() == {"acl2020": 1, "corpus": 6}
     assert store.lookup("http://other.test/a").level == "unreliable"
     with pytest.raises(SourceStoreError, match="cannot add"):

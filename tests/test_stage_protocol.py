@@ -2,10 +2,10 @@
 
 import pytest
 
-from newsaudit.extract import extract_article
+from newsaudit.ingest.extract import extract_article
+from newsaudit.ingest.readers import RawDocument
 from newsaudit.nlp import load_sentencizer, parse
-from newsaudit.readers import RawDocument
-from newsaudit.stages import REGISTRY, Context, resolve
+from newsaudit.stages import DEFAULT_STAGES, REGISTRY, Context, resolve
 
 from .conftest import SCRAPED_STORY
 
@@ -17,7 +17,7 @@ def article():
 
 def run_until(name, article, doc, english=True):
     findings = {}
-    for current in resolve(list(REGISTRY)):
+    for current in resolve(DEFAULT_STAGES):
         output = current(Context(article, doc, dict(findings), english))
         if current.name == name:
             return output, findings
@@ -47,7 +47,7 @@ def test_stage_steps_aside_on_a_sentences_only_doc(name, article):
 def test_stage_does_not_mutate_earlier_findings(name, article, auditor):
     [doc] = list(parse(auditor.nlp, [article.text]))
     findings = {}
-    for current in resolve(list(REGISTRY)):
+    for current in resolve(DEFAULT_STAGES):
         before = dict(findings)
         findings.update(current(Context(article, doc, findings, True)))
         assert all(findings[key] is value for key, value in before.items())

@@ -14,7 +14,7 @@ from newsaudit.evaluation.stance import (
     read_stances,
     write_split,
 )
-from newsaudit.stance_model import StanceModel, sentences
+from newsaudit.models.stance import StanceModel, sentences
 
 # A plain claim. (With an attribution tacked on, ", says lighthouse keeper", the shipped model calls the agree
 # and disagree bodies below "discuss": FNC-1 headlines that attribute a claim are mostly discussed.)

@@ -5,20 +5,27 @@
 >>> result.to_dict()["article"]["title"]  # doctest: +SKIP
 """
 
+from newsaudit import _compat
 from newsaudit._version import __version__
+from newsaudit.auditor import Auditor, audit
 from newsaudit.errors import (
     BinaryInputError,
+    CorpusError,
     EmptyInputError,
+    FactCheckError,
     InputError,
     InputTooLargeError,
     ModelNotFoundError,
     NewsauditError,
     NoArticleError,
     SettingsError,
+    SourceStoreError,
+    StoreError,
     UnsupportedFormatError,
 )
-from newsaudit.factchecks import FactCheck, FactCheckStore
-from newsaudit.model import (
+from newsaudit.ingest import FieldMap, RawDocument, ReadFailure, read
+from newsaudit.render.html import render_html
+from newsaudit.schema import (
     SCHEMA_VERSION,
     Article,
     Audit,
@@ -32,11 +39,12 @@ from newsaudit.model import (
     Span,
     Stance,
 )
-from newsaudit.pipeline import Auditor, audit
-from newsaudit.readers import FieldMap, RawDocument, ReadFailure, read
-from newsaudit.render.html import render_html
 from newsaudit.settings import Settings
-from newsaudit.sources import SourceStore
+from newsaudit.stores.corpus import Corpus
+from newsaudit.stores.factchecks import FactCheck, FactCheckStore
+from newsaudit.stores.sources import SourceStore
+
+_compat.install()
 
 
 def stance(claim: str, text: str) -> dict:
@@ -46,7 +54,7 @@ def stance(claim: str, text: str) -> dict:
     >>> stance("The bridge closed on Monday.", "Officials said the bridge closed on Monday.")["label"]  # doctest: +SKIP
     'agree'
     """
-    from newsaudit.stance_model import StanceModel
+    from newsaudit.models.stance import StanceModel
 
     return StanceModel.default().predict(claim, text)
 
@@ -59,10 +67,13 @@ __all__ = [
     "Auditor",
     "BinaryInputError",
     "Claim",
+    "Corpus",
+    "CorpusError",
     "Credibility",
     "EmptyInputError",
     "Entity",
     "FactCheck",
+    "FactCheckError",
     "FactCheckStore",
     "FieldMap",
     "InputError",
@@ -78,8 +89,10 @@ __all__ = [
     "SettingsError",
     "Signal",
     "SourceStore",
+    "SourceStoreError",
     "Span",
     "Stance",
+    "StoreError",
     "UnsupportedFormatError",
     "__version__",
     "audit",

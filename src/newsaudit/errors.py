@@ -8,7 +8,11 @@
     │   ├── NoArticleError          readable, but no article body could be found in it
     │   └── UnsupportedFormatError  a format that no reader handles
     ├── SettingsError           a setting has a wrong value
-    └── ModelNotFoundError      a spaCy pipeline that is not installed
+    ├── ModelNotFoundError      a spaCy pipeline that is not installed
+    └── StoreError              a store cannot be opened, read or written
+        ├── CorpusError             the corpus store (articles and reuse index)
+        ├── FactCheckError          the fact-check store
+        └── SourceStoreError        the source-reputation store
 
 Each error has a stable `code` (used in `Audit.errors` and in JSON output) and a one-line message meant for
 a person: the CLI prints it instead of a traceback.
@@ -51,3 +55,19 @@ class SettingsError(NewsauditError):
 
 class ModelNotFoundError(NewsauditError):
     code = "model_not_found"
+
+
+class StoreError(NewsauditError):
+    code = "store_error"
+
+
+class CorpusError(StoreError):
+    code = "corpus_store"
+
+
+class FactCheckError(StoreError):
+    code = "factcheck_store"
+
+
+class SourceStoreError(StoreError):
+    code = "source_store"

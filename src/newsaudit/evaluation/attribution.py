@@ -190,8 +190,8 @@ def predict_with(workers: int | None = None) -> Callable[[list[str]], list[list[
     """A predictor that runs newsaudit's attribution stage over raw texts (no extraction, offsets kept)."""
 
     def predict(texts: list[str]) -> list[list[Relation]]:
-        from newsaudit.model import Article
-        from newsaudit.pipeline import Auditor
+        from newsaudit.auditor import Auditor
+        from newsaudit.schema import Article
 
         auditor = Auditor(stages=["sentences", "entities", "attributions"], detect_language=False)
         articles = [Article(id=str(i), text=text) for i, text in enumerate(texts)]
@@ -208,9 +208,9 @@ def predict_lexical() -> Callable[[list[str]], list[list[Relation]]]:
     tagger, no acceptance model, no source trimming), in this process."""
 
     def predict(texts: list[str]) -> list[list[Relation]]:
-        from newsaudit.attribution import Lexicon, find_attributions
         from newsaudit.nlp import load_pipeline
         from newsaudit.settings import DEFAULT_MODEL
+        from newsaudit.stages.attribution import Lexicon, find_attributions
 
         nlp = load_pipeline(DEFAULT_MODEL)
         return [

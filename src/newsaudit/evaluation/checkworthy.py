@@ -104,7 +104,7 @@ def scorer(workers: int | None = None) -> Callable[[list[str]], list[float]]:
     """Score standalone sentences with newsaudit's shipped check-worthiness model (each parsed on its own)."""
 
     def score(texts: list[str]) -> list[float]:
-        from newsaudit.checkworthy import CheckWorthiness
+        from newsaudit.models.checkworthy import CheckWorthiness
         from newsaudit.nlp import load_pipeline
         from newsaudit.settings import Settings
 

@@ -4,7 +4,7 @@ site's style, boilerplate or topic is seen both in training and in testing.
 The contract CSV (`newsaudit eval credibility CSV`): one article per row with columns `text` or `html`,
 `title`, `domain`, `label` (optional `url`, `authors`, `published`). Labels are words (`LOW_LABELS` mean low
 credibility, `HIGH_LABELS` the rest; rows with other labels are skipped and counted). Both models are fitted
-on the same folds in the same run: the explained model (`newsaudit.credibility`: a sign-constrained
+on the same folds in the same run: the explained model (`newsaudit.models.credibility`: a sign-constrained
 logistic regression over the signals) and a plain TF-IDF + logistic-regression text classifier. Printed:
 `auc`, `f1` (of the low-credibility class), `accuracy`, `n`, and the baseline's under `baseline` (and as
 `baseline_auc`, `baseline_f1`, `baseline_accuracy`).
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsaudit.credibility import TRANSFORMS, CredibilityModel, Feature
+from newsaudit.models.credibility import TRANSFORMS, CredibilityModel, Feature
 
 #: Label words meaning "low credibility" (OpenSources tags, FA-KES and MBFC wording, plain words).
 LOW_LABELS = frozenset(
@@ -135,7 +135,7 @@ def read_rows(path: str | Path, low_labels: Iterable[str] = ()) -> tuple[list[Ro
 def signal_values(rows: Sequence[Row], *, workers: int | None = None, progress: Callable | None = None) -> list[dict]:
     """Each row audited (no corpus, no source lists: nothing that could know the label), as {signal: value}."""
     from newsaudit import Auditor, Settings
-    from newsaudit.readers import RawDocument
+    from newsaudit.ingest.readers import RawDocument
 
     # Overrides of None are ignored, so the stores a settings file or $NEWSAUDIT_* may name are cleared here.
     auditor = Auditor(Settings.load().replace(factchecks=None, corpus=None, sources=None))

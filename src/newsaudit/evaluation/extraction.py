@@ -97,8 +97,8 @@ def load_benchmark(html_dir: str | Path, ground_truth: str | Path) -> list[tuple
 def newsaudit_extractor(html: str, url: str, extraction: str = "precision") -> str:
     """newsaudit's extraction path exactly as an audit runs it, chrome removal included."""
     from newsaudit.errors import NoArticleError
-    from newsaudit.extract import extract_article
-    from newsaudit.readers import RawDocument
+    from newsaudit.ingest.extract import extract_article
+    from newsaudit.ingest.readers import RawDocument
 
     raw = RawDocument(html, "html", url, "html", {"url": url} if url else {})
     try:

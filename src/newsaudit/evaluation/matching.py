@@ -12,7 +12,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsaudit.factchecks import FactCheck, FactCheckStore
+from newsaudit.stores.factchecks import FactCheck, FactCheckStore
 
 _DEPTH = 50
 

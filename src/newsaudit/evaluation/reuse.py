@@ -39,9 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
-from newsaudit.corpus import Corpus
-from newsaudit.model import Article
-from newsaudit.reuse import shingle_hashes, words
+from newsaudit.schema import Article
+from newsaudit.stores.corpus import Corpus
+from newsaudit.stores.corpus.fingerprints import shingle_hashes, words
 
 POSITIVE_SHARE = 0.25
 THRESHOLDS = (0.1, 0.2)

@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsaudit.model import Audit
+from newsaudit.schema import Audit
 
 #: spaCy entity labels grouped the way a reader thinks of them.
 ENTITY_GROUPS = {

@@ -1,0 +1,274 @@
+"""The `Auditor`: settings, the loaded pipeline and the stages, turning raw documents into `Audit`s.
+
+Every interface (CLI, HTTP, batch) goes through here; how many batches run where is a runner's business
+(`newsaudit.runners`). The Auditor only reads, extracts and parses, then resolves the stages, runs them in
+order, times them and records a stage's failure once. One article's failure never stops the others: a
+document that cannot be read or extracted becomes an `Audit` whose `errors` say why, and a stage that fails
+on one article records the error and lets the remaining stages run (a later stage that needs what it would
+have written is skipped, with a warning that names it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from newsaudit.errors import InputError, NewsauditError
+from newsaudit.ingest import RawDocument, ReadFailure, article_id, domain_of, extract_article, sniff_format
+from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, parse
+from newsaudit.runners.local import run_local
+from newsaudit.schema import Article, Audit, AuditError, assemble
+from newsaudit.settings import Settings
+from newsaudit.stages import DEFAULT_STAGES, Context, Stage, resolve
+from newsaudit.stores import Stores
+
+log = logging.getLogger(__name__)
+
+Item = RawDocument | ReadFailure | Article
+
+
+class Auditor:
+    """Holds the settings, the loaded pipeline and the stages; audits articles one by one or in batches.
+
+    >>> auditor = Auditor(workers=1)
+    >>> audit = auditor.audit("A fictional headline\\n\\nThe mayor of Exampleton said on Monday that ...")
+    >>> audit.article.title
+    'A fictional headline'
+    """
+
+    def __init__(self, settings: Settings | None = None, *, stages: Sequence[str] | None = None, **overrides: Any):
+        base = settings if settings is not None else Settings.load()
+        self.settings = base.replace(**{k: v for k, v in overrides.items() if v is not None}) if overrides else base
+        self.stages: tuple[Stage, ...] = resolve(DEFAULT_STAGES if stages is None else stages)
+        self.stores = Stores.from_settings(self.settings)
+        self._guess_language = LanguageGuesser()
+
+    @property
+    def nlp(self):
+        """The spaCy pipeline, loaded on first use and shared by every Auditor in the process."""
+        return load_pipeline(self.settings.model, self.settings.lemmatize)
+
+    # -- one article -------------------------------------------------------------------------------------
+
+    def audit(
+        self,
+        source: str | bytes | Article | RawDocument,
+        *,
+        url: str | None = None,
+        title: str | None = None,
+        format: str | None = None,
+    ) -> Audit:
+        """Audit one article given as HTML or plain text (str or bytes), a `RawDocument` or an `Article`.
+
+        Plain text is read like a text file: a first line that reads like a headline becomes the title,
+        unless `title` is given. Problems with the input are recorded in `Audit.errors`, not raised.
+        """
+        item: Item
+        if isinstance(source, (Article, RawDocument)):
+            item = source
+        else:
+            item = self._raw_from_value(source, url=url, title=title, format=format)
+        return self.audit_batch([item])[0]
+
+    def _raw_from_value(self, value: str | bytes, *, url: str | None, title: str | None, format: str | None) -> Item:
+        from newsaudit.ingest.readers.decode import decode
+
+        try:
+            text = decode(value, max_bytes=self.settings.max_bytes) if isinstance(value, bytes) else value
+        except InputError as error:
+            return ReadFailure("<value>", error)
+        if format is None:
+            format = sniff_format(text[:8192].encode("utf-8", errors="replace"))
+        kind = "html" if format == "html" else "text"
+        fields = {key: value for key, value in (("url", url), ("title", title)) if value}
+        return RawDocument(text, kind, "<value>", kind, fields, titled=kind == "text" and title is None)
+
+    # -- many articles -------------------------------------------------------------------------------------
+
+    def audit_many(self, items: Iterable[Item], *, workers: int | None = None) -> Iterator[Audit]:
+        """Audit a stream of documents in input order, in worker processes when `workers` > 1.
+
+        `workers` defaults to the settings (0 = one per core). Input is consumed lazily, with a bounded
+        number of batches in flight, so a corpus of millions streams through in constant memory.
+        """
+        yield from run_local(self, items, self._worker_count(workers))
+
+    def _worker_count(self, workers: int | None) -> int:
+        workers = self.settings.workers if workers is None else workers
+        if workers == 0:
+            workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, workers)
+
+    def audit_batch(self, items: Sequence[Item]) -> list[Audit]:
+        """Audit one batch of documents in this process, in input order: one `Audit` per item."""
+        results: list[Audit | None] = [None] * len(items)
+        pending: list[_Pending] = []
+        # Load the models now, so that no article's timings include loading them.
+        language = self.nlp.lang
+        if self.settings.detect_language:
+            self._guess_language.load()
+        for index, item in enumerate(items):
+            started = time.perf_counter()
+            if isinstance(item, ReadFailure):
+                results[index] = failure_audit(item)
+                continue
+            try:
+                article = (
+                    item
+                    if isinstance(item, Article)
+                    else extract_article(
+                        item,
+                        remove_chrome=self.settings.remove_chrome,
+                        min_text_chars=self.settings.min_text_chars,
+                        extraction=self.settings.extraction,
+                    )
+                )
+            except InputError as error:
+                results[index] = failure_audit(ReadFailure(item.source, error, item.fields.get("id")), item)
+                continue
+            except Exception as error:  # an extractor bug must not take the batch down
+                log.exception("extraction crashed on %s", item.source)
+                failure = ReadFailure(item.source, InputError(f"extraction failed: {error!r}"), item.fields.get("id"))
+                results[index] = failure_audit(failure, item)
+                continue
+            current = _Pending(index, article, True, [], {"extract": 0.0})
+            if self.settings.detect_language and article.language is None:
+                self._check_language(current, language)
+            current.timings["extract"] = time.perf_counter() - started
+            pending.append(current)
+
+        self._parse(pending)
+        for current in pending:
+            results[current.index] = self._run_stages(current)
+        return [result for result in results if result is not None]
+
+    def _check_language(self, current: _Pending, pipeline_language: str) -> None:
+        language = self._guess_language(current.article.text)
+        current.article = replace(current.article, language=language)
+        if language is not None and language != pipeline_language:
+            current.english = False
+            current.errors.append(
+                AuditError(
+                    "nlp",
+                    "unsupported_language",
+                    f"the article looks {language!r}, not {pipeline_language!r}: only sentences were split; "
+                    "stages that need the pipeline's language were skipped",
+                    "warning",
+                )
+            )
+
+    def _parse(self, pending: list[_Pending]) -> None:
+        """Parse every article: the pipeline's language with the pipeline, others with the sentencizer."""
+        for english in (True, False):
+            group = [current for current in pending if current.english is english]
+            if not group:
+                continue
+            nlp = self.nlp if english else load_sentencizer()
+            texts = [current.article.text for current in group]
+            started = time.perf_counter()
+            try:
+                docs = list(parse(nlp, texts, self.settings.batch_size))
+            except Exception:  # one text that breaks the parser must not fail its whole batch
+                log.exception("batch parse failed; parsing one by one")
+                docs = [self._parse_alone(nlp, text) for text in texts]
+            elapsed = time.perf_counter() - started
+            total_chars = sum(len(text) for text in texts) or 1
+            for current, doc in zip(group, docs, strict=True):
+                current.doc = doc
+                # The batch is timed as a whole; each article is charged its share by length.
+                current.timings["nlp"] = elapsed * len(current.article.text) / total_chars
+
+    def _parse_alone(self, nlp, text: str):
+        try:
+            return next(parse(nlp, [text]))
+        except Exception:
+            log.exception("parse failed")
+            return None
+
+    def _run_stages(self, current: _Pending) -> Audit:
+        article, errors, timings = current.article, current.errors, current.timings
+        findings: dict[str, Any] = {}
+        if current.doc is None:
+            errors.append(AuditError("nlp", "nlp_failed", "the NLP pipeline failed on this article"))
+        else:
+            failed: list[str] = []
+            for step in self.stages:
+                missing = [need for need in step.requires if need not in findings]
+                if missing:
+                    # An earlier stage failed (its error is recorded): this one has nothing to work on.
+                    errors.append(
+                        AuditError(
+                            step.name,
+                            "stage_skipped",
+                            f"skipped: needs {', '.join(missing)}, not given after stage {', '.join(failed)} failed",
+                            "warning",
+                        )
+                    )
+                    continue
+                started = time.perf_counter()
+                try:
+                    findings.update(step(Context(article, current.doc, findings, current.english, self.stores)))
+                except NewsauditError as error:
+                    failed.append(step.name)
+                    errors.append(AuditError(step.name, error.code, str(error)))
+                except Exception as error:
+                    failed.append(step.name)
+                    log.exception("stage %s failed on %s", step.name, article.id)
+                    errors.append(AuditError(step.name, "stage_failed", f"{type(error).__name__}: {error}"))
+                timings[step.name] = time.perf_counter() - started
+        timings["total"] = sum(timings.values())
+        return assemble(article, findings, tuple(errors), timings)
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An article between extraction and its audit."""
+
+    index: int
+    article: Article
+    english: bool
+    errors: list[AuditError]
+    timings: dict[str, float]
+    doc: Any = None
+
+
+def failure_audit(failure: ReadFailure, raw: RawDocument | None = None) -> Audit:
+    """The audit of a document that could not be read: an empty article that says where it came from."""
+    fields = raw.fields if raw is not None else {}
+    url = fields.get("url")
+    article = Article(
+        id=failure.id or fields.get("id") or article_id(url, failure.source),
+        text="",
+        url=url,
+        domain=fields.get("domain") or domain_of(url),
+        title=fields.get("title"),
+        source=failure.source,
+        format=raw.format if raw is not None else None,
+    )
+    return Audit(article=article, errors=(AuditError("read", failure.error.code, str(failure.error)),))
+
+
+def audit(
+    source: str | bytes | Article | RawDocument,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> Audit:
+    """Audit one article (HTML or text) with a default `Auditor`: `audit(html, url=...)`."""
+    return _default_auditor(settings, **overrides).audit(source, url=url, title=title)
+
+
+_AUDITORS: dict[Settings, Auditor] = {}
+
+
+def _default_auditor(settings: Settings | None, **overrides: Any) -> Auditor:
+    settings = (settings or Settings.load()).replace(**{k: v for k, v in overrides.items() if v is not None})
+    if settings not in _AUDITORS:
+        _AUDITORS[settings] = Auditor(settings)
+    return _AUDITORS[settings]

@@ -1,0 +1,126 @@
+"""The `claims` stage: every sentence gets a check-worthiness score; those at or above the model's threshold
+are the article's claims, ranked, each with the facts in it (entities, quantities, times, places) and links
+to what the earlier stages found about it: the attribution it rests on, the hedges that weaken it and the
+denials that dispute it.
+
+Status words a claim can carry (several at once): `attributed` (a named or described source), `anonymous`
+(an anonymous source or an unnamed group), `unattributed` (no source at all), `hedged`, `denied` (a denial
+elsewhere in the article disputes it) and `denial` (the claim is itself a denial).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from newsaudit.models.checkworthy import CheckWorthiness
+from newsaudit.schema import Attribution, Claim, Denial, Hedge, Sentence, Span
+from newsaudit.stages.claims.facts import find_places, find_quantities, find_times
+from newsaudit.stages.registry import Context, stage
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+#: Sentences shorter than this many words are never listed as claims (headings, datelines, fragments).
+MIN_WORDS = 5
+_ANONYMOUS_KINDS = frozenset({"anonymous", "unnamed_group"})
+
+
+@stage(
+    "claims",
+    requires=("sentences", "entities", "attributions", "hedges", "denials"),
+    assigns=("checkworthiness", "claims"),
+)
+def claims(context: Context) -> dict[str, Any]:
+    if not context.english:
+        return {"checkworthiness": (), "claims": ()}
+    return find_claims(context, CheckWorthiness.default())
+
+
+def find_claims(context: Context, model: CheckWorthiness) -> dict[str, Any]:
+    doc, findings = context.doc, context.findings
+    sentences: tuple[Sentence, ...] = findings["sentences"]
+    scores = []
+    for sentence in sentences:
+        tokens = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        scores.append(round(model.score(tokens), 4) if tokens is not None else 0.0)
+    chosen = sorted(
+        (
+            index
+            for index, sentence in enumerate(sentences)
+            if scores[index] >= model.threshold and word_count(sentence.text) >= MIN_WORDS
+        ),
+        key=lambda index: (-scores[index], index),
+    )
+    found = tuple(
+        _claim(doc, context.article.published, sentences[index], index, scores[index], rank, findings)
+        for rank, index in enumerate(chosen, start=1)
+    )
+    return {"checkworthiness": tuple(scores), "claims": found}
+
+
+def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, score: float, rank: int, findings) -> Claim:
+    start, end = sentence.start, sentence.end
+    attribution = attribution_of(findings["attributions"], sentence, index)
+    hedges = hedges_of(findings["hedges"], start, end)
+    denials = denials_of(findings["denials"], start, end)
+    is_denial = any(denial.sentence == index for denial in findings["denials"])
+    disputed = [i for i in denials if findings["denials"][i].sentence != index]
+    if attribution is None:
+        kind = "unattributed"
+    else:
+        source = findings["attributions"][attribution].source
+        kind = source.kind if source is not None else "anonymous"
+    status = ["unattributed" if kind == "unattributed" else "anonymous" if kind in _ANONYMOUS_KINDS else "attributed"]
+    status += ["hedged"] * bool(hedges) + ["denied"] * bool(disputed) + ["denial"] * is_denial
+    return Claim(
+        span=Span(start, end, sentence.text),
+        sentence=index,
+        score=score,
+        rank=rank,
+        entities=tuple(entity for entity in findings["entities"] if entity.sentence == index),
+        quantities=tuple(find_quantities(doc, start, end)),
+        times=tuple(find_times(doc, published, start, end)),
+        places=tuple(find_places(doc, start, end)),
+        attribution=attribution,
+        source_kind=kind,
+        hedges=hedges,
+        denials=denials,
+        status=tuple(status),
+    )
+
+
+def attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: int) -> int | None:
+    """The attribution this sentence rests on. In order of preference: one whose content covers most of the
+    sentence (of two alike, the narrower: "…, he said" inside a paragraph an outlet introduces rests on
+    "he"); one made in the sentence by a named or described source ("the ministry denied the reports, …");
+    an outlet's introduction that scopes over it; any whose content touches it."""
+    best, best_key = None, None
+    for number, attribution in enumerate(found):
+        content = attribution.content
+        overlap = 0 if content is None else min(content.end, sentence.end) - max(content.start, sentence.start)
+        made_here = attribution.sentence == index and attribution.source is not None
+        if overlap <= 0 and not made_here:
+            continue
+        covers = content is not None and 2 * overlap >= sentence.end - sentence.start
+        width = -(content.end - content.start) if content is not None else 0
+        key = (covers and attribution.type != "introduced", made_here, covers, width if covers else overlap, -number)
+        if best_key is None or key > best_key:
+            best, best_key = number, key
+    return best
+
+
+def hedges_of(found: tuple[Hedge, ...], start: int, end: int) -> tuple[int, ...]:
+    return tuple(number for number, hedge in enumerate(found) if start <= hedge.cue.start < end)
+
+
+def denials_of(found: tuple[Denial, ...], start: int, end: int) -> tuple[int, ...]:
+    """Denials that dispute this span, and denials made in it."""
+    return tuple(
+        number
+        for number, denial in enumerate(found)
+        if start <= denial.cue.start < end or any(span.start < end and start < span.end for span in denial.disputes)
+    )
+
+
+def word_count(text: str) -> int:
+    return sum(1 for word in text.split() if any(character.isalnum() for character in word))

@@ -1,0 +1,52 @@
+"""The stores: the corpus (articles and their reuse index), published fact-checks, and site-reputation lists.
+
+Each is one SQLite file by default (the corpus also PostgreSQL by URL). `Stores` names the ones an audit uses
+and opens each read-only once per process, on first use, for the stages that read them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsaudit.settings import Settings
+    from newsaudit.stores.corpus import Corpus
+    from newsaudit.stores.factchecks import FactCheckStore
+    from newsaudit.stores.sources import SourceStore
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """Where the stores an audit reads are (None: not used). Plain strings, so it crosses process boundaries."""
+
+    corpus: str | None = None
+    factchecks: str | None = None
+    sources: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Stores:
+        return cls(settings.corpus or None, settings.factchecks or None, settings.sources or None)
+
+    def open_corpus(self) -> Corpus | None:
+        from newsaudit.stores.corpus import Corpus
+
+        return _opened(Corpus, self.corpus, os.getpid()) if self.corpus else None
+
+    def open_factchecks(self) -> FactCheckStore | None:
+        from newsaudit.stores.factchecks import FactCheckStore
+
+        return _opened(FactCheckStore, self.factchecks, os.getpid(), read_only=True) if self.factchecks else None
+
+    def open_sources(self) -> SourceStore | None:
+        from newsaudit.stores.sources import SourceStore
+
+        return _opened(SourceStore, self.sources, os.getpid(), read_only=True) if self.sources else None
+
+
+@cache
+def _opened(kind: type, location: str, pid: int, **options):
+    """One handle per store, location and process: a database handle must not cross a fork."""
+    return kind(location, **options)

@@ -1,0 +1,722 @@
+"""A corpus of articles with a text-reuse index: which stored articles share passages with an article.
+
+`Corpus` keeps articles (metadata and text) and the LSH keys of their chunks (`newsaudit.stores.corpus.fingerprints.fingerprint`)
+in one SQLite file by default, or in PostgreSQL when given a `postgresql://` URL (psycopg 3, the `postgres`
+extra); both backends have the same tables and the same behaviour:
+
+- `articles`: one row per article id, with a surrogate integer `n` (what the index stores), the text, its
+  SHA-1 (an unchanged article is not re-indexed), its word count and its keys (8 bytes each, so an article can
+  be re-keyed or clustered without fingerprinting it again);
+- `lsh (key, article)`: the index, keyed on `(key, article)` (a WITHOUT ROWID table in SQLite);
+- `meta`: the fingerprint version the keys were made with (`reuse.FINGERPRINT_VERSION`); a store made with
+  other parameters must be rebuilt, and opening it says so.
+
+Lookup is two steps: `candidates` counts the keys an article shares with each stored one (any shared key is
+a chunk pair that probably overlaps), then `find_reuse` verifies the candidates with `reuse.align` and keeps
+the pairs whose aligned passages cover at least `min_share` of either text. `clusters` groups the verified
+pairs of the whole store into reuse families (union-find), walking the store one article at a time.
+
+Large loads: `add(..., workers=2)` fingerprints in worker processes while the main process writes, and
+`add(..., bulk=True)` defers the index (see `Corpus.add`); together they index a million articles of ~600 words
+in minutes on a two-core machine (`benchmarks/bench_reuse_scale.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from newsaudit.errors import CorpusError
+from newsaudit.schema import Article, Span
+from newsaudit.stores.corpus.fingerprints import FINGERPRINT_VERSION, Passage, align, aligner, fingerprint
+
+#: How much of the other article's text a `ReuseMatch` passage keeps (its offsets are always exact).
+PREVIEW_CHARS = 160
+_PAGE = 1000
+#: `add(bulk=True)`: the meta row naming the first article whose keys are not in `lsh` yet, and how many index
+#: rows are sorted and written at a time when they are (16 bytes each in memory, plus the sort).
+_PENDING = "lsh_pending_from"
+_INDEX_ROWS = 100_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What `Corpus.add` did: new articles, articles whose text changed (re-indexed), articles whose metadata
+    alone changed, and articles already stored as they are."""
+
+    added: int = 0
+    replaced: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseMatch:
+    """A stored article that shares passages with the article looked up.
+
+    `share_this` is the fraction of the looked-up article's words found in the other, `share_other` the
+    fraction of the other's words found in this one. In `passages`, `a` points into this article's text and
+    `b` into the other's: `b.start`/`b.end` are exact, `b.text` is cut to `PREVIEW_CHARS` (ending in "…").
+    `earlier` says which was published first, from `published` ("unknown" when either date is missing or
+    they fall on the same day without times).
+    """
+
+    id: str
+    url: str | None
+    domain: str | None
+    title: str | None
+    published: str | None
+    share_this: float
+    share_other: float
+    passages: tuple[Passage, ...]
+    earlier: Literal["this", "other", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A reuse family: articles linked by verified shared passages, earliest first (by `published`, undated
+    last, ties by id); `earliest` is the first member."""
+
+    members: tuple[str, ...]
+    earliest: str
+
+
+class Corpus:
+    """Articles and their text-reuse index, in SQLite (a path or ":memory:") or PostgreSQL (a URL).
+
+    >>> with Corpus(":memory:") as corpus:
+    ...     corpus.add([Article("a1", text="Some text.")]).added
+    1
+    """
+
+    def __init__(self, url_or_path: str | Path = ":memory:") -> None:
+        location = str(url_or_path)
+        if location.startswith(("postgresql://", "postgres://")):
+            self._db: _Backend = _Postgres(location)
+        else:
+            self._db = _SQLite(location)
+        self.location = location
+        self._check_version()
+        if self._db.execute("SELECT value FROM meta WHERE name = ?", (_PENDING,)).fetchone() is not None:
+            self._index_pending()  # a bulk add was interrupted: index what it committed
+
+    # -- housekeeping ------------------------------------------------------------------------------------
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
+        if row is None or (row[0] != FINGERPRINT_VERSION and len(self) == 0):
+            with self._db.transaction():
+                self._db.execute("DELETE FROM meta WHERE name = 'fingerprint'")
+                self._db.execute("INSERT INTO meta (name, value) VALUES ('fingerprint', ?)", (FINGERPRINT_VERSION,))
+        elif row[0] != FINGERPRINT_VERSION:
+            raise CorpusError(
+                f"{self.location} was indexed with fingerprint {row[0]}; this version of newsaudit makes "
+                f"{FINGERPRINT_VERSION}: rebuild the corpus"
+            )
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get(self, article_id: str) -> Article | None:
+        """The stored article (metadata and text; paragraphs and removed chrome are not stored)."""
+        row = self._db.execute(
+            "SELECT id, url, domain, site_name, title, published, text FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Article(
+            id=row[0], url=row[1], domain=row[2], site_name=row[3], title=row[4], published=row[5], text=row[6]
+        )
+
+    # -- adding --------------------------------------------------------------------------------------------
+
+    def add(
+        self, articles: Iterable[Article], batch_size: int = 500, *, workers: int = 0, bulk: bool = False
+    ) -> AddResult:
+        """Store and index articles. Idempotent: an article stored with the same id and text is left alone
+        (its metadata is updated if that changed); one with a new text replaces the old and its keys. Each
+        batch is one transaction: an interrupted add keeps every batch committed before and no part of the
+        batch it was in.
+
+        `workers` > 0 fingerprints each batch in that many worker processes while the main process writes the
+        batch before it (worth it from a few thousand articles; the processes start in about a second).
+
+        `bulk=True` defers the index for a large load: each batch commits its articles (and their keys, kept
+        in `articles.keys`) but not their `lsh` rows; at the end the rows of every article added are sorted
+        and written in one transaction, which is much faster than keeping the index in order batch by batch
+        once it outgrows memory. Until then the new articles are stored (`get`, `len`) but not found by
+        `candidates`, `find_reuse` or `clusters`. If the load is interrupted, every committed batch is kept and
+        the next `Corpus` opened on the store (or the next add) indexes them before anything else."""
+        counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
+        if bulk:
+            self._begin_bulk()
+        else:
+            self._index_pending()  # what an interrupted bulk add left
+        pool = ProcessPoolExecutor(workers) if workers > 0 else nullcontext()
+        with pool:
+            pending: tuple[list[Article], dict[str, tuple[Future, int]]] | None = None
+            try:
+                for batch in _batches(articles, batch_size):
+                    if workers <= 0:
+                        self._add_batch(batch, {}, counts)
+                        continue
+                    # Fingerprint this batch in the workers while the previous one is written.
+                    job = self._submit(pool, batch, workers)
+                    if pending is not None:
+                        previous, pending = pending, None
+                        self._add_batch(*previous, counts)
+                    pending = (batch, job)
+            finally:
+                # The last complete batch is written even when reading the next one failed.
+                if pending is not None:
+                    self._add_batch(*pending, counts)
+        if bulk:
+            self._index_pending()
+        return AddResult(**counts)
+
+    def _stored(self, batch: Sequence[Article]) -> dict[str, tuple[int, str, bytes, tuple]]:
+        stored: dict[str, tuple[int, str, bytes, tuple]] = {}
+        for start in range(0, len(batch), _PAGE):
+            ids = [article.id for article in batch[start : start + _PAGE]]
+            for n, article_id, sha1, keys, *meta in self._db.execute(
+                "SELECT n, id, sha1, keys, url, domain, site_name, title, published FROM articles WHERE "
+                + self._db.member("id", ids),
+                self._db.values(ids),
+            ):
+                stored[article_id] = (n, sha1, bytes(keys), tuple(meta))
+        return stored
+
+    def _submit(
+        self, pool: ProcessPoolExecutor, batch: Sequence[Article], workers: int
+    ) -> dict[str, tuple[Future, int]]:
+        """Fingerprint jobs for the texts of `batch` not stored as they are, by SHA-1. The store may change
+        before the batch is written (the batch before it): `_add_batch` looks again and fingerprints itself
+        what these jobs lack."""
+        stored = self._stored(batch)
+        texts: dict[str, str] = {}
+        for article in batch:
+            sha1 = _sha1(article.text)
+            old = stored.get(article.id)
+            if old is None or old[1] != sha1:
+                texts[sha1] = article.text
+        items = list(texts.items())
+        size = -(-len(items) // workers) if items else 1
+        jobs: dict[str, tuple[Future, int]] = {}
+        for start in range(0, len(items), size):
+            part = items[start : start + size]
+            future = pool.submit(_fingerprint_many, [text for _, text in part])
+            for index, (sha1, _) in enumerate(part):
+                jobs[sha1] = (future, index)
+        return jobs
+
+    def _add_batch(self, batch: Sequence[Article], jobs: dict[str, tuple[Future, int]], counts: dict[str, int]) -> None:
+        stored = self._stored(batch)
+        work = []
+        for article in batch:
+            sha1 = _sha1(article.text)
+            meta = (article.url, article.domain, article.site_name, article.title, article.published)
+            old = stored.get(article.id)
+            if old is not None and old[1] == sha1:
+                if old[3] == meta:
+                    counts["unchanged"] += 1
+                else:
+                    work.append(("updated", article, sha1, old, None, 0))
+                continue
+            # Fingerprints are computed before the transaction opens, so it stays short.
+            if sha1 in jobs:
+                future, index = jobs[sha1]
+                keys, n_words = future.result()[index]
+            else:
+                found = fingerprint(article.text)
+                keys, n_words = np.asarray(found.keys, dtype=np.int64), found.n_words
+            work.append(("replaced" if old else "added", article, sha1, old, keys, n_words))
+        if not work:
+            return
+        rows: list[tuple[int, int]] = []
+        new: list[tuple] = []
+        with self._db.transaction():
+            pending_from = self._pending_from()  # read under the write lock: another process may index meanwhile
+            for kind, article, sha1, old, keys, n_words in work:
+                meta = (article.url, article.domain, article.site_name, article.title, article.published)
+                if kind == "updated":
+                    self._db.execute(
+                        "UPDATE articles SET url = ?, domain = ?, site_name = ?, title = ?, published = ? WHERE n = ?",
+                        (*meta, old[0]),
+                    )
+                    counts["updated"] += 1
+                    continue
+                blob = self._db.blob(keys.astype("<i8").tobytes())
+                if old is None:
+                    new.append(((article.id, *meta, article.text, sha1, n_words, blob), keys))
+                else:
+                    n = old[0]
+                    self._db.delete_keys(n, np.frombuffer(old[2], dtype="<i8").tolist())
+                    self._db.execute(
+                        "UPDATE articles SET url = ?, domain = ?, site_name = ?, title = ?, published = ?, text = ?,"
+                        " sha1 = ?, n_words = ?, keys = ? WHERE n = ?",
+                        (*meta, article.text, sha1, n_words, blob, n),
+                    )
+                    if pending_from is None or n < pending_from:
+                        # An article indexed before a bulk load began: its new keys cannot wait for the load.
+                        rows.extend((key, n) for key in keys.tolist())
+                    counts["replaced"] += 1
+            if new:
+                numbers = self._db.insert_articles([row for row, _ in new])
+                counts["added"] += len(new)
+                if pending_from is None:
+                    for n, (_, keys) in zip(numbers, new, strict=True):
+                        rows.extend((key, n) for key in keys.tolist())
+            rows.sort()  # in index order: each page of the index is touched once per batch
+            self._db.insert_keys(rows)
+
+    # -- bulk loads -----------------------------------------------------------------------------------------
+
+    def _pending_from(self) -> int | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (_PENDING,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def _begin_bulk(self) -> None:
+        """Mark the articles added from now on as not indexed yet (kept if an earlier bulk load left some)."""
+        with self._db.transaction():
+            if self._pending_from() is None:
+                last = self._db.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
+                self._db.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (_PENDING, str(last + 1)))
+
+    def _index_pending(self) -> None:
+        """Write the `lsh` rows of the articles a bulk load added (from their stored keys), sorted, in one
+        transaction with the removal of the mark."""
+        pending_from = self._pending_from()
+        if pending_from is None:
+            return
+        with self._db.transaction():
+            keys_parts: list[np.ndarray] = []
+            numbers_parts: list[np.ndarray] = []
+            count, last = 0, pending_from - 1
+            while True:
+                page = self._db.execute(
+                    "SELECT n, keys FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, 10 * _PAGE)
+                ).fetchall()
+                for n, blob in page:
+                    keys = np.frombuffer(bytes(blob), dtype="<i8")
+                    keys_parts.append(keys)
+                    numbers_parts.append(np.full(len(keys), n, dtype=np.int64))
+                    count += len(keys)
+                    last = n
+                if keys_parts and (count >= _INDEX_ROWS or not page):
+                    self._insert_sorted(np.concatenate(keys_parts), np.concatenate(numbers_parts))
+                    keys_parts, numbers_parts, count = [], [], 0
+                if not page:
+                    break
+            self._db.execute("DELETE FROM meta WHERE name = ?", (_PENDING,))
+        self._db.checkpoint()
+
+    def _insert_sorted(self, keys: np.ndarray, numbers: np.ndarray) -> None:
+        order = np.lexsort((numbers, keys))
+        keys, numbers = keys[order], numbers[order]
+        del order
+        step = 1_000_000
+        for start in range(0, len(keys), step):
+            part = zip(keys[start : start + step].tolist(), numbers[start : start + step].tolist(), strict=True)
+            self._db.insert_keys(list(part))
+
+    # -- looking up ---------------------------------------------------------------------------------------
+
+    def candidates(self, text: str, exclude_id: str | None = None, limit: int = 50) -> list[tuple[str, int]]:
+        """Stored articles sharing LSH keys with `text`, `(article id, shared keys)`, the most specific first
+        (rare keys weigh more than common ones: see `_candidates`)."""
+        keys = list(fingerprint(text).keys)
+        exclude = -1
+        if exclude_id is not None:
+            row = self._db.execute("SELECT n FROM articles WHERE id = ?", (exclude_id,)).fetchone()
+            exclude = row[0] if row else -1
+        found = self._candidates(keys, limit, exclude=exclude)
+        if not found:
+            return []
+        ids = dict(
+            self._db.execute(
+                "SELECT n, id FROM articles WHERE " + self._db.member("n", [n for n, _ in found]),
+                self._db.values([n for n, _ in found]),
+            ).fetchall()
+        )
+        return [(ids[n], shared) for n, shared in found if n in ids]
+
+    def _candidates(
+        self, keys: Sequence[int], limit: int, *, exclude: int = -1, above: int = -1
+    ) -> list[tuple[int, int]]:
+        """`(n, shared keys)` of the articles sharing keys, other than `exclude` and numbered above `above`, the
+        most specific first: by the sum over shared keys of 1 / (stored articles holding the key)."""
+        if not keys:
+            return []
+        # Each shared key weighs 1 / (articles holding it): a chunk found in a few articles says more than one
+        # found in hundreds (a stock sentence), so the few that matter are not crowded out of `limit`.
+        rows = self._db.execute(
+            "SELECT article, count(*) AS shared FROM (SELECT article, 1.0 / count(*) OVER (PARTITION BY key) AS"
+            " weight FROM lsh WHERE "
+            + self._db.member("key", keys)
+            + ") AS found WHERE article != ? AND article > ? GROUP BY article"
+            " ORDER BY sum(weight) DESC, shared DESC, article LIMIT ?",
+            (*self._db.values(keys), exclude, above, limit),
+        ).fetchall()
+        return [(n, shared) for n, shared in rows]
+
+    def find_reuse(self, article: Article, min_share: float = 0.05, limit: int = 20) -> list[ReuseMatch]:
+        """Stored articles that share passages with `article` covering at least `min_share` of either text,
+        verified by alignment; most of this article found first."""
+        found = self.candidates(article.text, exclude_id=article.id, limit=max(50, 2 * limit))
+        if not found:
+            return []
+        ids = [article_id for article_id, _ in found]
+        rows = self._db.execute(
+            "SELECT id, url, domain, title, published, text FROM articles WHERE " + self._db.member("id", ids),
+            self._db.values(ids),
+        ).fetchall()
+        matches = []
+        align_with = aligner(article.text)  # this article's words and shingles, once for all candidates
+        for other_id, url, domain, title, published, text in rows:
+            alignment = align_with(text)
+            if max(alignment.share_a, alignment.share_b) < min_share or not alignment.passages:
+                continue
+            passages = tuple(
+                Passage(passage.a, Span(passage.b.start, passage.b.end, _preview(passage.b.text)))
+                for passage in alignment.passages
+            )
+            matches.append(
+                ReuseMatch(
+                    id=other_id,
+                    url=url,
+                    domain=domain,
+                    title=title,
+                    published=published,
+                    share_this=alignment.share_a,
+                    share_other=alignment.share_b,
+                    passages=passages,
+                    earlier=earlier(article.published, published),
+                )
+            )
+        matches.sort(key=lambda match: (-match.share_this, -match.share_other, match.id))
+        return matches[:limit]
+
+    def clusters(self, min_share: float = 0.25, candidates: int = 200) -> list[Cluster]:
+        """Reuse families: articles joined (transitively) by verified pairs whose shared passages cover at
+        least `min_share` of either article. Walks the store one page of articles at a time; each article is
+        compared with the candidates numbered after it (so each pair once), skipping pairs already joined.
+        Largest families first."""
+        parent: dict[int, int] = {}
+
+        def find(n: int) -> int:
+            root = n
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while n != root:
+                parent[n], n = root, parent.get(n, n)
+            return root
+
+        last = -1
+        while True:
+            page = self._db.execute(
+                "SELECT n, text, keys FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, _PAGE)
+            ).fetchall()
+            if not page:
+                break
+            for n, text, blob in page:
+                last = n
+                keys = np.frombuffer(bytes(blob), dtype="<i8").tolist()
+                found = [m for m, _ in self._candidates(keys, candidates, above=n) if find(m) != find(n)]
+                if not found:
+                    continue
+                for m, other_text in self._db.execute(
+                    "SELECT n, text FROM articles WHERE " + self._db.member("n", found), self._db.values(found)
+                ):
+                    if find(m) == find(n):
+                        continue
+                    alignment = align(text, other_text)
+                    if max(alignment.share_a, alignment.share_b) >= min_share:
+                        root = find(n)
+                        parent[root] = root
+                        parent[find(m)] = root
+        families: dict[int, list[int]] = {}
+        for n in parent:
+            families.setdefault(find(n), []).append(n)
+        members = [sorted(set(group)) for group in families.values()]
+        info = self._describe([n for group in members for n in group])
+        result = []
+        for group in members:
+            ordered = sorted((info[n] for n in group), key=lambda item: (_date_key(item[1]), item[0]))
+            ids = tuple(article_id for article_id, _ in ordered)
+            result.append(Cluster(ids, ids[0]))
+        result.sort(key=lambda cluster: (-len(cluster.members), cluster.earliest))
+        return result
+
+    def _describe(self, ns: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+        info: dict[int, tuple[str, str | None]] = {}
+        for start in range(0, len(ns), _PAGE):
+            chunk = list(ns[start : start + _PAGE])
+            for n, article_id, published in self._db.execute(
+                "SELECT n, id, published FROM articles WHERE " + self._db.member("n", chunk), self._db.values(chunk)
+            ):
+                info[n] = (article_id, published)
+        return info
+
+
+# -- dates ----------------------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _parse_date(value: str | None) -> tuple[str, str] | None:
+    """(YYYY-MM-DD, HH:MM:SS in UTC or "") of a published date, or None when it cannot be read."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        match = _ISO_DATE.search(text)
+        return (match.group(0), "") if match else None
+    if len(text) <= 10:
+        return moment.date().isoformat(), ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date().isoformat(), moment.time().isoformat()
+
+
+def _date_key(value: str | None) -> tuple[int, str, str]:
+    parsed = _parse_date(value)
+    return (1, "", "") if parsed is None else (0, *parsed)
+
+
+def earlier(this: str | None, other: str | None) -> Literal["this", "other", "unknown"]:
+    """Which of two `published` values is earlier: "this", "other", or "unknown" (a date missing or
+    unreadable, or the same day without times on both sides, or the same moment)."""
+    a, b = _parse_date(this), _parse_date(other)
+    if a is None or b is None:
+        return "unknown"
+    if a[0] != b[0]:
+        return "this" if a[0] < b[0] else "other"
+    if a[1] and b[1] and a[1] != b[1]:
+        return "this" if a[1] < b[1] else "other"
+    return "unknown"
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fingerprint_many(texts: list[str]) -> list[tuple[np.ndarray, int]]:
+    """Keys (int64) and word counts of texts: the work of `add`'s worker processes."""
+    found = []
+    for text in texts:
+        result = fingerprint(text)
+        found.append((np.asarray(result.keys, dtype=np.int64), result.n_words))
+    return found
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Batches of up to `size` articles; an id repeated within a batch: the last one wins."""
+    batch: dict[str, Article] = {}
+    for article in articles:
+        batch[article.id] = article
+        if len(batch) >= size:
+            yield list(batch.values())
+            batch = {}
+    if batch:
+        yield list(batch.values())
+
+
+# -- backends -------------------------------------------------------------------------------------------------
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT, domain TEXT, site_name TEXT, title TEXT, published TEXT,
+    text TEXT NOT NULL,
+    sha1 TEXT NOT NULL,
+    n_words INTEGER NOT NULL,
+    keys BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lsh (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article))
+    WITHOUT ROWID;
+"""
+
+_POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    n BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT, domain TEXT, site_name TEXT, title TEXT, published TEXT,
+    text TEXT NOT NULL,
+    sha1 TEXT NOT NULL,
+    n_words INTEGER NOT NULL,
+    keys BYTEA NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lsh (key BIGINT NOT NULL, article BIGINT NOT NULL, PRIMARY KEY (key, article));
+"""
+
+
+class _Backend:
+    """What `Corpus` needs from a database: SQL is written with `?` placeholders; `member(column, values)`
+    is a membership test for a list bound as `values(values)`."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def transaction(self) -> Any:
+        raise NotImplementedError
+
+    def member(self, column: str, values: Sequence[Any]) -> str:
+        raise NotImplementedError
+
+    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def blob(self, data: bytes) -> Any:
+        return data
+
+    def delete_keys(self, n: int, keys: list[int]) -> None:
+        raise NotImplementedError
+
+    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
+        raise NotImplementedError
+
+    def insert_articles(self, rows: list[tuple]) -> list[int]:
+        """Insert article rows `(id, url, domain, site_name, title, published, text, sha1, n_words, keys)`
+        inside the current transaction; their numbers `n`, in order."""
+        return [
+            self.execute(
+                "INSERT INTO articles (id, url, domain, site_name, title, published, text, sha1, n_words, keys)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
+                row,
+            ).fetchone()[0]
+            for row in rows
+        ]
+
+    def checkpoint(self) -> None:
+        """After a large write: fold the write-ahead log into the store where that is up to the client."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _SQLite(_Backend):
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Autocommit mode: transactions are explicit (`transaction`), one per batch.
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            if path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            # A 256 MB page cache (allocated as used): the index's upper pages and a batch's leaves stay in it.
+            self.db.execute("PRAGMA cache_size = -262144")
+            self.db.executescript(_SQLITE_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise CorpusError(f"{path} is not a usable corpus: {error}") from error
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.db.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def member(self, column: str, values: Sequence[Any]) -> str:
+        # One JSON array parameter instead of one placeholder per value (no limit on the list's length).
+        return f"{column} IN (SELECT value FROM json_each(?))"
+
+    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        return (json.dumps(list(values)),)
+
+    def delete_keys(self, n: int, keys: list[int]) -> None:
+        self.db.executemany("DELETE FROM lsh WHERE key = ? AND article = ?", [(key, n) for key in keys])
+
+    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO lsh (key, article) VALUES (?, ?)", rows)
+
+    def insert_articles(self, rows: list[tuple]) -> list[int]:
+        # Numbered here (the transaction holds the write lock), so one executemany inserts the batch.
+        first = self.db.execute("SELECT coalesce(max(n), 0) + 1 FROM articles").fetchone()[0]
+        self.db.executemany(
+            "INSERT INTO articles (n, id, url, domain, site_name, title, published, text, sha1, n_words, keys)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + index, *row) for index, row in enumerate(rows)],
+        )
+        return list(range(first, first + len(rows)))
+
+    def checkpoint(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Postgres(_Backend):
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as error:  # pragma: no cover - depends on the installed extras
+            raise CorpusError("a PostgreSQL corpus needs psycopg: pip install 'newsaudit[postgres]'") from error
+        try:
+            self.db = psycopg.connect(url, autocommit=True)
+            with self.db.transaction():
+                self.db.execute(_POSTGRES_SCHEMA)
+        except psycopg.Error as error:
+            raise CorpusError(f"cannot open the PostgreSQL corpus: {error}") from error
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.db.execute(sql.replace("?", "%s"), params)
+
+    def transaction(self) -> Any:
+        return self.db.transaction()
+
+    def member(self, column: str, values: Sequence[Any]) -> str:
+        return f"{column} = ANY(?)"
+
+    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        return (list(values),)
+
+    def delete_keys(self, n: int, keys: list[int]) -> None:
+        self.db.execute("DELETE FROM lsh WHERE article = %s AND key = ANY(%s)", (n, keys))
+
+    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
+        if not rows:
+            return
+        # Keys are distinct per article and an article's old keys are deleted first, so COPY cannot collide.
+        with self.db.cursor() as cursor, cursor.copy("COPY lsh (key, article) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def close(self) -> None:
+        self.db.close()
