@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import data_dir, emit, parsed_news_sample, peak_rss_mb, require, run_stages
 
 from newsaudit.models.roles import RoleTagger
-from newsaudit.stages.attribution import Lexicon, find_attributions
 from newsaudit.stages import DEFAULT_STAGES, resolve
+from newsaudit.stages.attribution import Lexicon, find_attributions
 
 
 def main() -> None:

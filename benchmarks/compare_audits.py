@@ -53,16 +53,37 @@ def _inputs(data: Path) -> list[tuple[str, str, str | None, str | None]]:
     return items
 
 
-def _stores(folder: Path) -> dict[str, str]:
-    """Corpus, fact-check and source stores from the fictional files in `examples/`, through the CLI."""
+def _sources_of(items: list[tuple[str, str, str | None, str | None]], folder: Path) -> Path:
+    """A JSONL corpus of earlier "wire" versions of some inputs (their first 60 %), so that the audits with a
+    corpus find reuse: every fifth corpus body gets one."""
+    path = folder / "wire.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for number, (label, text, format, _) in enumerate(items):
+            if format == "text" and number % 5 == 0 and len(text) > 600:
+                record = {
+                    "id": f"wire-{number}",
+                    "url": f"https://wire.example/{number}",
+                    "published": "2001-01-01",
+                    "title": f"Wire copy of {label}",
+                    "content": text[: int(len(text) * 0.6)],
+                }
+                handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def _stores(folder: Path, items: list[tuple[str, str, str | None, str | None]]) -> dict[str, str]:
+    """Corpus, fact-check and source stores from the fictional files in `examples/` (and the wire copies of
+    `_sources_of` in the corpus), through the CLI."""
     from typer.testing import CliRunner
 
     from newsaudit.cli import app
 
     runner = CliRunner()
     paths = {name: str(folder / f"{name}.db") for name in ("corpus", "factchecks", "sources")}
+    wire = _sources_of(items, folder)
+    corpus = [str(REPO / "examples"), *map(str, sorted(SEED.glob("*.txt"))), str(wire)]
     for arguments in (
-        ["corpus", "add", paths["corpus"], str(REPO / "examples"), *map(str, sorted(SEED.glob("*.txt")))],
+        ["corpus", "add", paths["corpus"], *corpus, "--text-field", "content", "--title-field", "title"],
         ["factchecks", "add", str(REPO / "examples" / "factchecks.jsonld"), "--db", paths["factchecks"]],
         ["sources", "add", str(REPO / "examples" / "site-ratings.list"), "--db", paths["sources"]],
     ):
@@ -84,7 +105,7 @@ def record(out: Path, data: Path) -> None:
     items = _inputs(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        stores = _stores(Path(folder))
+        stores = _stores(Path(folder), items)
         with out.open("w", encoding="utf-8") as handle:
             for mode, auditor in (("bare", Auditor(workers=1)), ("stores", Auditor(workers=1, **stores))):
                 for label, text, format, url in items:

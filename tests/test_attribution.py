@@ -253,7 +253,7 @@ def test_attribution_dateline_is_not_the_source(attribute):
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    from newsaudit.stages.attribution import _source_span
+    from newsaudit.stages.attribution.spans import source_span
 
     found = only(
         attribute("ELMSWORTH (Coast Wire) — Harbour master Ida Fenwick pledged to reopen the quay."), "pledged"
@@ -265,7 +265,7 @@ def test_attribution_dateline_is_not_the_source(attribute):
     deps = ["nsubj", "punct", "det", "npadvmod", "ROOT", "aux", "xcomp", "punct"]
     pos = ["PROPN", "PUNCT", "DET", "NOUN", "VERB", "PART", "VERB", "PUNCT"]
     doc = Doc(Vocab(), words=words, spaces=[True] * 7 + [False], heads=heads, deps=deps, pos=pos)
-    assert _source_span(doc[0], doc[4]).text == "The council"
+    assert source_span(doc[0], doc[4]).text == "The council"
 
 
 def test_partitive_and_plural_organisation_sources_get_their_kinds(auditor):

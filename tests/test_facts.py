@@ -3,7 +3,9 @@
 import pytest
 
 from newsaudit.nlp import load_pipeline
-from newsaudit.stages.claims.facts import find_places, find_quantities, find_times
+from newsaudit.stages.claims.places import find_places
+from newsaudit.stages.claims.quantities import find_quantities
+from newsaudit.stages.claims.times import find_times
 
 #: A Thursday; relative dates below are worked out by hand from it.
 PUBLISHED = "2024-03-14T09:30:00+00:00"
@@ -237,7 +239,7 @@ def test_place_keeps_to_the_given_range_but_reads_the_whole_article_for_countrie
 
 
 def test_place_area_named_after_its_city_is_placed_there(places, nlp):
-    from newsaudit.stages.claims.facts import find_places
+    from newsaudit.stages.claims.places import find_places
 
     found = [
         p

@@ -6,13 +6,18 @@ import pytest
 
 from newsaudit import Auditor
 
-# Fiction: a page in the style of a low-credibility site.
+# Fiction: a page in the style of a low-credibility site. Two of its statements are check-worthy claims (one on
+# unnamed insiders, one unattributed), so that the sourcing signals are measured on claims.
 SHOUTY = """\
 SHOCKING: You Won't Believe What The Elites Are Hiding In Port Vell!!
 
 Verified ✓
 
 Anonymous insiders say the harbor of Port Vell is secretly being sold to a foreign cabal.
+
+Insiders say the city sold the harbor to a foreign company for 40 million euros last year.
+
+The harbor handled 2.1 million tonnes of cargo in 2023, more than any other port in the region.
 
 The deal is a disgusting betrayal and a total disaster, sources close to the mayor said.
 
@@ -54,6 +59,8 @@ def signal(audit, name):
 def test_every_signal_points_into_the_article(audits):
     for audit in audits.values():
         text, title = audit.article.text, audit.article.title or ""
+        assert audit.signals and title
+        assert any(s.evidence for s in audit.signals) and any(s.title_evidence for s in audit.signals)
         for s in audit.signals:
             for span in s.evidence:
                 assert text[span.start : span.end] == span.text, s.name
@@ -74,7 +81,7 @@ def test_self_declared_badge_points_at_the_removed_chrome(audits):
 
 def test_related_link_insert_counts(audits):
     inserts = signal(audits["shouty"], "related_link_inserts")
-    assert inserts.value >= 1
+    assert inserts.value >= 1 and inserts.removed
     assert all(audits["shouty"].article.removed[i].kind == "related_link" for i in inserts.removed)
     assert signal(audits["sober"], "related_link_inserts").value == 0
 
@@ -103,13 +110,32 @@ def test_shouting_counts_capitals_and_exclamations(audits):
 def test_sourcing_signals_follow_the_claims(audits):
     shouty, sober = audits["shouty"], audits["sober"]
     anonymous = signal(shouty, "anonymous_sourcing")
-    if shouty.claims:
-        expected = sum(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims) / len(shouty.claims)
-        assert anonymous.value == pytest.approx(expected, abs=1e-3)
+    assert shouty.claims and any(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims)
+    expected = sum(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims) / len(shouty.claims)
+    assert anonymous.value == pytest.approx(expected, abs=1e-3)
+    # On the claims, not on the sentences (the fallback below): the two shares differ for this page.
+    assert anonymous.value != pytest.approx(shouty.sourcing["share_anonymous_or_unnamed"], abs=1e-3)
     assert anonymous.value > signal(sober, "anonymous_sourcing").value
     named = signal(sober, "named_sources")
     assert named.value >= 2
     assert {span.text for span in named.evidence} >= {"Amara Osei", "Tomas Reyes"} or named.value >= 3
+    for person in ("Amara Osei", "Tomas Reyes"):
+        assert any(person in span.text for span in named.evidence), person
+
+
+def test_anonymous_sourcing_falls_back_on_the_sentences_without_claims():
+    # Fiction: opinion and hearsay, nothing check-worthy in it.
+    audit = Auditor(workers=1).audit(
+        "Port Vell Harbor Deal Sparks Anger\n\n"
+        "Anonymous insiders say the harbor deal is a betrayal.\n\n"
+        "The deal is a total disaster, sources close to the mayor said.\n\n"
+        "WAKE UP before it is too late, one official who asked not to be named warned."
+    )
+    assert audit.claims == ()
+    anonymous = signal(audit, "anonymous_sourcing")
+    assert anonymous.explanation.startswith("No check-worthy claims")
+    assert anonymous.value == pytest.approx(audit.sourcing["share_anonymous_or_unnamed"], abs=1e-3)
+    assert anonymous.value > 0 and anonymous.evidence
 
 
 def test_readability_and_byline_are_measured(audits):

@@ -1,6 +1,7 @@
 """Headline ↔ body stance: the FNC-1 score worked out by hand, the splits, and the shipped model on fictional pairs."""
 
 import csv
+from collections import Counter
 
 import pytest
 
@@ -65,7 +66,8 @@ def test_fnc_score_by_hand():
     assert fnc_score(["unrelated"] * 4, ["unrelated"] * 4) == (1.0, 1.0)
 
 
-def test_headline_split_is_disjoint_and_deterministic(tmp_path):
+def _fnc_files(tmp_path):
+    """400 fictional pairs, 100 of each label (headline i has label i % 4, with body i % 3, twice)."""
     stances = tmp_path / "stances.csv"
     bodies = tmp_path / "bodies.csv"
     headlines = [f"Fictional headline number {i}" for i in range(200)]
@@ -75,6 +77,11 @@ def test_headline_split_is_disjoint_and_deterministic(tmp_path):
         writer.writerows([headline, str(i % 3), LABELS[i % 4]] for i, headline in enumerate(headlines * 2))
     with bodies.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["Body ID", "articleBody"], *[[str(i), f"Body text {i}."] for i in range(3)]])
+    return bodies, stances
+
+
+def test_headline_split_is_disjoint_and_deterministic(tmp_path):
+    bodies, stances = _fnc_files(tmp_path)
     pairs = read_stances(stances)
     train, dev = headline_split(pairs)
     assert {pairs[i].headline for i in train}.isdisjoint({pairs[i].headline for i in dev})
@@ -82,9 +89,42 @@ def test_headline_split_is_disjoint_and_deterministic(tmp_path):
     assert all(is_dev_headline(pairs[i].headline) for i in dev)
     dev_bodies, dev_stances = write_split(bodies, stances, dev, tmp_path / "dev")
     assert len(read_stances(dev_stances)) == len(dev) and dev_bodies.exists()
+    # The dev split of these 400 pairs (fixed by the SHA-1 of the headlines): 38 headlines, each twice with the
+    # same label, so 76 pairs: 24 agree, 16 disagree, 12 discuss (52 related), 24 unrelated.
+    assert Counter(pairs[i].stance for i in dev) == {"agree": 24, "disagree": 16, "discuss": 12, "unrelated": 24}
     result = evaluate(dev_bodies, dev_stances, lambda batch: ["unrelated"] * len(batch))
-    assert result["n"] == len(dev) and 0 <= result["fnc_score"] <= 100
-    assert evaluate(bodies, stances, lambda batch: ["unrelated"] * len(batch), subset="headline-dev")["n"] == len(dev)
+    # All "unrelated": 0.25 for each of the 24 unrelated pairs, nothing for the related ones. The maximum is
+    # 24 × 0.25 + 52 × 1.0 = 58, so 6 / 58 = 10.34 %.
+    assert result["n"] == len(dev) == 76
+    assert (result["fnc_raw"], result["fnc_max"], result["fnc_score"]) == (6.0, 58.0, 10.34)
+    assert evaluate(bodies, stances, lambda batch: ["unrelated"] * len(batch), subset="headline-dev") == result
+
+
+@pytest.mark.parametrize(
+    ("predictor", "subset", "raw", "best", "score"),
+    [
+        # 100 unrelated pairs × 0.25 = 25 of 100 × 0.25 + 300 × 1.0 = 325: 7.69 %.
+        ("unrelated", None, 25.0, 325.0, 7.69),
+        # 300 related pairs × 0.25, and 0.75 more for the 100 discuss ones: 150 of 325, 46.15 %.
+        ("discuss", None, 150.0, 325.0, 46.15),
+        ("perfect", None, 325.0, 325.0, 100.0),
+        # The headline dev split (24 agree, 16 disagree, 12 discuss, 24 unrelated pairs; maximum 58):
+        ("unrelated", "headline-dev", 6.0, 58.0, 10.34),
+        # 52 related × 0.25 = 13, and 12 discuss × 0.75 = 9: 22 of 58, 37.93 %.
+        ("discuss", "headline-dev", 22.0, 58.0, 37.93),
+        ("perfect", "headline-dev", 58.0, 58.0, 100.0),
+    ],
+)
+def test_fnc_score_corner_cases(tmp_path, predictor, subset, raw, best, score):
+    bodies, stances = _fnc_files(tmp_path)
+    gold = {pair.headline: pair.stance for pair in read_stances(stances)}  # one label per headline
+
+    def predict_many(batch):
+        return [gold[headline] if predictor == "perfect" else predictor for headline, _ in batch]
+
+    result = evaluate(bodies, stances, predict_many, subset=subset)
+    assert (result["fnc_raw"], result["fnc_max"], result["fnc_score"]) == (raw, best, score)
+    assert result["n"] == (400 if subset is None else 76)
 
 
 def test_sentence_split():

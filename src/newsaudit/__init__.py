@@ -5,7 +5,7 @@
 >>> result.to_dict()["article"]["title"]  # doctest: +SKIP
 """
 
-from newsaudit import _compat
+from newsaudit._compat import install as _install_old_import_paths
 from newsaudit._version import __version__
 from newsaudit.auditor import Auditor, audit
 from newsaudit.errors import (
@@ -44,7 +44,7 @@ from newsaudit.stores.corpus import Corpus
 from newsaudit.stores.factchecks import FactCheck, FactCheckStore
 from newsaudit.stores.sources import SourceStore
 
-_compat.install()
+_install_old_import_paths()
 
 
 def stance(claim: str, text: str) -> dict:

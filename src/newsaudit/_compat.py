@@ -29,7 +29,11 @@ MOVED: dict[str, tuple[str, ...]] = {
     "newsaudit.hedges": ("newsaudit.stages.hedges",),
     "newsaudit.denials": ("newsaudit.stages.denials",),
     "newsaudit.claims": ("newsaudit.stages.claims",),
-    "newsaudit.facts": ("newsaudit.stages.claims.facts",),
+    "newsaudit.facts": (
+        "newsaudit.stages.claims.quantities",
+        "newsaudit.stages.claims.times",
+        "newsaudit.stages.claims.places",
+    ),
     "newsaudit.headline": ("newsaudit.stages.stance",),
     "newsaudit.signals": ("newsaudit.stages.signals",),
     "newsaudit.provenance": ("newsaudit.stages.reuse",),
@@ -71,4 +75,4 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def install() -> None:
     if not any(isinstance(finder, _Alias) for finder in sys.meta_path):
-        sys.meta_path.append(_Alias())
+        sys.meta_path.insert(0, _Alias())

@@ -108,7 +108,8 @@ def _trimmed(text: str, fragments: Sequence[Fragment]) -> Fragment | None:
     return (start, end) if start < end else None
 
 
-def _overlaps(a: Sequence[Fragment], b: Sequence[Fragment]) -> bool:
+def overlaps(a: Sequence[Fragment], b: Sequence[Fragment]) -> bool:
+    """Whether any fragment of `a` shares a character with any fragment of `b` (the matching rule of the scores)."""
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
@@ -135,9 +136,9 @@ def match_relations(predicted: Sequence[Relation], gold: Sequence[Relation]) -> 
     matched = 0
     for relation in predicted:
         for index, candidate in enumerate(gold):
-            if index in used or not _overlaps(relation.cue, candidate.cue):
+            if index in used or not overlaps(relation.cue, candidate.cue):
                 continue
-            if (not relation.source and not candidate.source) or _overlaps(relation.source, candidate.source):
+            if (not relation.source and not candidate.source) or overlaps(relation.source, candidate.source):
                 used.add(index)
                 matched += 1
                 break
@@ -229,8 +230,8 @@ def univocal(relations: list[Relation]) -> list[Relation]:
         nested = any(
             other is not relation
             and other.content
-            and _overlaps(relation.cue, other.content)
-            and not _overlaps(other.cue, relation.content)
+            and overlaps(relation.cue, other.content)
+            and not overlaps(other.cue, relation.content)
             for other in relations
         )
         if not nested:

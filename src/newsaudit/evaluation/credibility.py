@@ -134,8 +134,9 @@ def read_rows(path: str | Path, low_labels: Iterable[str] = ()) -> tuple[list[Ro
 
 def signal_values(rows: Sequence[Row], *, workers: int | None = None, progress: Callable | None = None) -> list[dict]:
     """Each row audited (no corpus, no source lists: nothing that could know the label), as {signal: value}."""
-    from newsaudit import Auditor, Settings
+    from newsaudit.auditor import Auditor
     from newsaudit.ingest.readers import RawDocument
+    from newsaudit.settings import Settings
 
     # Overrides of None are ignored, so the stores a settings file or $NEWSAUDIT_* may name are cleared here.
     auditor = Auditor(Settings.load().replace(factchecks=None, corpus=None, sources=None))

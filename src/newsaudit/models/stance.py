@@ -48,7 +48,8 @@ MODEL_PATH = "models/stance.npz"
 _WORD = re.compile(r"[a-z0-9]+")
 # Sentence ends: ., ! or ? (optionally closing a quote) before white space and a capital or quote; or a newline.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z0-9\"'“‘(])|\s*\n+\s*")
-_STOP = frozenset(
+#: Function words left out of content-word overlaps and of the TF-IDF vocabulary.
+STOP_WORDS = frozenset(
     (
         "a an the of to in on at for from by with and or but that this these those it its is are was were be been "
         "being have has had do does did as into about over than then there which who whom what when where while "
@@ -101,7 +102,8 @@ def _stem(word: str) -> str:
     return word
 
 
-_stem_cached = cache(_stem)
+#: `_stem`, memoised: the stemmer of every feature here and of the FNC-1 baseline the training code rebuilds.
+stem_cached = cache(_stem)
 
 
 def words(text: str) -> list[str]:
@@ -185,14 +187,16 @@ def featurize_texts(texts: Sequence[str], tfidf: TfIdf, embedder: Embedder, spli
     out, start = [], 0
     for i, (text, part) in enumerate(zip(texts, parts, strict=True)):
         tokens = words(text)
-        stems = [_stem_cached(t) for t in tokens]
-        content = [s for t, s in zip(tokens, stems, strict=True) if t not in _STOP]
+        stems = [stem_cached(t) for t in tokens]
+        content = [s for t, s in zip(tokens, stems, strict=True) if t not in STOP_WORDS]
         sentence_tokens = [words(sentence) for sentence in part]
-        lead_stems = [_stem_cached(t) for t in tokens[:_LEAD_TOKENS]]
+        lead_stems = [stem_cached(t) for t in tokens[:_LEAD_TOKENS]]
         out.append(
             TextFeatures(
                 content=frozenset(content),
-                lead=frozenset(s for t, s in zip(tokens[:_LEAD_TOKENS], lead_stems, strict=True) if t not in _STOP),
+                lead=frozenset(
+                    s for t, s in zip(tokens[:_LEAD_TOKENS], lead_stems, strict=True) if t not in STOP_WORDS
+                ),
                 bigrams=frozenset(_ngrams(stems, 2)),
                 trigrams=frozenset(_ngrams(stems, 3)),
                 tfidf=tfidf.vector(content),
@@ -200,7 +204,7 @@ def featurize_texts(texts: Sequence[str], tfidf: TfIdf, embedder: Embedder, spli
                 vector=whole[i],
                 sentence_vectors=sentence_vectors[start : start + len(part)],
                 sentence_content=tuple(
-                    frozenset(_stem_cached(t) for t in toks if t not in _STOP) for toks in sentence_tokens
+                    frozenset(stem_cached(t) for t in toks if t not in STOP_WORDS) for toks in sentence_tokens
                 ),
                 sentence_cues=np.array([_lexicon_counts(toks) for toks in sentence_tokens], dtype=np.float32).reshape(
                     -1, 3

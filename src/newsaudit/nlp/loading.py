@@ -147,5 +147,3 @@ def _paragraph_breaks(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
-
-

@@ -81,7 +81,8 @@ def _audit_in_processes(auditor: BatchAuditor, batches: Iterator[list[Any]], wor
     else:
         context = multiprocessing.get_context("spawn")
     stage_names = tuple(current.name for current in auditor.stages)
-    with context.Pool(workers, initializer=_init_worker, initargs=(type(auditor), auditor.settings, stage_names)) as pool:
+    initargs = (type(auditor), auditor.settings, stage_names)
+    with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
         in_flight: deque = deque()
         for batch in batches:
             in_flight.append(pool.apply_async(_work, (batch,)))

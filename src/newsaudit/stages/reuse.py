@@ -1,10 +1,11 @@
 """The `reuse` stage: which corpus articles this one shares text with, and whether it credits them.
 
-The look-up itself is `Corpus.find_reuse` (the store and index, `newsaudit.stores.corpus`); this stage turns its
-matches into the audit's `Reuse` findings and decides the credit; without a corpus it finds none. An article credits the one it copies when
-one of its attributions names that outlet: the source's name, reduced to letters and digits without a
-leading "the", equals the other article's domain name (its registrable label: `washingtonpost` for
-www.washingtonpost.com) or starts it, as "AP" starts `apnews` (two letters at least).
+The look-up itself is `Corpus.find_reuse` (the store and index, `newsaudit.stores.corpus`); this stage turns
+its matches into the audit's `Reuse` findings and decides the credit; without a corpus it finds none. An
+article credits the one it copies when one of its attributions names that outlet: the source's name, reduced
+to letters and digits without a leading "the", equals the other article's domain name (its registrable
+label: `washingtonpost` for www.washingtonpost.com) or starts it, as "AP" starts `apnews` (two letters at
+least).
 """
 
 from __future__ import annotations

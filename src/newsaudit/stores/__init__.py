@@ -1,7 +1,8 @@
 """The stores: the corpus (articles and their reuse index), published fact-checks, and site-reputation lists.
 
-Each is one SQLite file by default (the corpus also PostgreSQL by URL). `Stores` names the ones an audit uses
-and opens each read-only once per process, on first use, for the stages that read them.
+Each is one SQLite file by default (the corpus also PostgreSQL by URL), opened through what `base` shares
+(`SQLiteStore`, `AddResult`). `Stores` names the ones an audit uses and opens each once per process, on first use,
+for the stages that read them (the fact-check and source stores read-only; the corpus as `Corpus` opens it).
 """
 
 from __future__ import annotations

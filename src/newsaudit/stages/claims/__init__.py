@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from newsaudit.models.checkworthy import CheckWorthiness
 from newsaudit.schema import Attribution, Claim, Denial, Hedge, Sentence, Span
-from newsaudit.stages.claims.facts import find_places, find_quantities, find_times
+from newsaudit.stages.claims.places import find_places
+from newsaudit.stages.claims.quantities import find_quantities
+from newsaudit.stages.claims.times import find_times
 from newsaudit.stages.registry import Context, stage
 
 if TYPE_CHECKING:

@@ -215,6 +215,15 @@ def fingerprint(text: str) -> Fingerprint:
     )
 
 
+def fingerprint_many(texts: list[str]) -> list[tuple[np.ndarray, int]]:
+    """Keys (int64) and word counts of texts: the work of `Corpus.add`'s worker processes."""
+    found = []
+    for text in texts:
+        result = fingerprint(text)
+        found.append((np.asarray(result.keys, dtype=np.int64), result.n_words))
+    return found
+
+
 def align(text_a: str, text_b: str) -> Alignment:
     """The passages `text_a` and `text_b` share, found exactly from their common shingles."""
     return aligner(text_a)(text_b)

