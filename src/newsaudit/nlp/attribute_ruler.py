@@ -5,7 +5,7 @@ whole parse in `en_core_web_sm`, almost all of it in spaCy's general `Matcher`. 
 one token with plain equality tests on TAG, LOWER, DEP or IS_SPACE: those are answered here by dictionary
 look-ups; the few others (several tokens, `IN`, `REGEX`) still go through a `Matcher` of their own. The
 matches are then ordered and applied exactly as `AttributeRuler.match` and `set_annotations` do (without a
-`Span` per match), so later rules keep their precedence. `tests/test_nlp.py` checks token for token that
+`Span` per match), so later rules keep their precedence. `tests/unit/nlp/test_nlp.py` checks token for token that
 the result is unchanged.
 """
 

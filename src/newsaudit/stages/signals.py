@@ -121,7 +121,7 @@ def find_signals(article: Article, doc: Doc, findings: dict[str, Any], english: 
         stance: Stance | None = findings.get("stance")
         if stance is not None:
             found.append(_certainty_gap(article, stance))
-            found.append(_headline_stance(stance))
+            found.append(_headline_stance(article, stance))
     found += _chrome_signals(article)
     if article.title:
         found.append(_clickbait(article.title))
@@ -263,7 +263,7 @@ def _certainty_gap(article: Article, stance: Stance) -> Signal:
     )
 
 
-def _headline_stance(stance: Stance) -> Signal:
+def _headline_stance(article: Article, stance: Stance) -> Signal:
     probabilities = stance.probabilities
     mismatch = probabilities.get("disagree", 0.0) + probabilities.get("unrelated", 0.0)
     words = {
@@ -277,8 +277,14 @@ def _headline_stance(stance: Stance) -> Signal:
         round(mismatch, 3),
         "lowers" if stance.label in ("disagree", "unrelated") else "neutral",
         f"{words.get(stance.label, stance.label)} (stance {stance.label}).",
-        title_evidence=(Span(0, len(stance.headline), stance.headline),),
+        title_evidence=(_headline_span(article.title or "", stance.headline),),
     )
+
+
+def _headline_span(title: str, headline: str) -> Span:
+    """Where the stance's headline (the title without its outer white space) stands in the title."""
+    start = len(title) - len(title.lstrip())
+    return Span(start, start + len(headline), headline)
 
 
 def _clickbait(title: str) -> Signal:

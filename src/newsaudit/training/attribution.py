@@ -19,7 +19,7 @@ an earlier version did, made a model that accepts nested cues the annotation nev
 (--threshold, 0.45) was tuned on held-out train: on folds of every eighth article, including the candidates
 inside content raised held-out relation F1 by about 0.01 (precision up, recall and content F1 a little down);
 the lemma embedding added about 0.002, and lets an unseen word near known cues be one. The context features
-(`newsaudit.stages.attribution._context_features`: the word with its dependency label, subject, governing word,
+(`newsaudit.models.acceptance` context features: the word with its dependency label, subject, governing word,
 object, preposition, infinitive and clause marker, and whether a verb of the hand lexicon reports the
 clause it is in) added about 0.0025 relation F1 on held-out train (a cue model trained without each of folds
 0, 2, 4 and 6 of eight, scored on that fold: 0.7401 -> 0.7425 with the source rules of

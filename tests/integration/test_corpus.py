@@ -24,7 +24,7 @@ import pytest
 from newsaudit.schema import Article
 from newsaudit.stores.corpus import Corpus, CorpusError, earlier
 from newsaudit.stores.corpus import fingerprints as reuse
-from tests.test_reuse import LEAD, fictional_article
+from tests.unit.stores.test_fingerprints import LEAD, fictional_article
 
 # -- backends ---------------------------------------------------------------------------------------------------
 

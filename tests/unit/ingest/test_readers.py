@@ -7,8 +7,7 @@ import pytest
 
 from newsaudit.errors import UnsupportedFormatError
 from newsaudit.ingest.readers import FieldMap, RawDocument, ReadFailure, detect_format, read
-
-from .conftest import SCRAPED_STORY, fictional_html
+from tests.conftest import SCRAPED_STORY, fictional_html
 
 
 def warc_record(url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:

@@ -3,8 +3,7 @@ import pytest
 from newsaudit.errors import NoArticleError
 from newsaudit.ingest.extract import article_id, domain_of, extract_article, split_paragraphs
 from newsaudit.ingest.readers import RawDocument
-
-from .conftest import SCRAPED_STORY, fictional_html
+from tests.conftest import SCRAPED_STORY, fictional_html
 
 
 def text_document(text: str, **fields) -> RawDocument:

@@ -15,9 +15,8 @@ import pytest
 
 from newsaudit.render.html import render_html, span_id
 from newsaudit.schema import Audit, RemovedChrome, Reuse, ReusedPassage, Span
-
-from .conftest import EXAMPLES, REPO
-from .test_report_html import HOSTILE, find, with_assessment
+from tests.conftest import EXAMPLES, REPO
+from tests.unit.render.test_report_html import HOSTILE, find, with_assessment
 
 PWNED = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 BUILD = REPO / "build"

@@ -8,8 +8,7 @@ from newsaudit.errors import SettingsError
 from newsaudit.ingest.readers import RawDocument, read
 from newsaudit.schema import json_schema
 from newsaudit.stages.registry import REGISTRY, Stage, resolve
-
-from .conftest import EXAMPLES, SCRAPED_STORY, assert_spans_point_into_text, fictional_html
+from tests.conftest import EXAMPLES, SCRAPED_STORY, assert_spans_point_into_text, fictional_html
 
 GERMAN = (
     "Der Gemeinderat der erfundenen Stadt Birkenau hat am Dienstag beschlossen, die alte Schule zu "

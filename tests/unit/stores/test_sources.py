@@ -24,6 +24,7 @@ from newsaudit.stores.sources import (
     site_of,
 )
 from newsaudit.stores.sources import store as sources
+from tests.conftest import REPO
 
 OPENSOURCES_JSON = """{
   "daily-fabricator.test" : {"type" : "fake", "2nd type" : "Conspiracy", "3rd type" : "",
@@ -533,7 +534,7 @@ def test_rating_levels_are_checked():
 
 # -- the real lists, when the shared datasets are on this machine ---------------------------------------------
 
-DATA = Path(os.environ.get("NEWSAUDIT_DATA") or Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+DATA = Path(os.environ.get("NEWSAUDIT_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.mark.skipif(not (DATA / "opensources" / "sources.json").is_file(), reason="shared datasets not found")

@@ -7,8 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from newsaudit.cli import app
-
-from .conftest import EXAMPLES, SCRAPED_STORY
+from tests.conftest import EXAMPLES, SCRAPED_STORY
 
 runner = CliRunner()
 

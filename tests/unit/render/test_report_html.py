@@ -29,8 +29,7 @@ from newsaudit.schema import (
     Span,
     Stance,
 )
-
-from .conftest import EXAMPLES, SCRAPED_STORY
+from tests.conftest import EXAMPLES, SCRAPED_STORY
 
 VOID = {"meta", "input", "br", "img", "hr", "link", "source", "wbr", "col", "area", "base", "embed", "track"}
 #: SVG elements the report writes self-closed.

@@ -35,8 +35,7 @@ from newsaudit.schema import (
 from newsaudit.stages import DEFAULT_STAGES, REGISTRY, Context, Stage, resolve
 from newsaudit.stores import Stores
 from newsaudit.stores.corpus import Corpus
-
-from .conftest import SCRAPED_STORY
+from tests.conftest import SCRAPED_STORY
 
 # Fiction: a flat headline over a body that hedges it, rests it on unnamed people and reports it as denied.
 HEDGED_STORY = """\

@@ -3,8 +3,7 @@
 import pytest
 
 from newsaudit import read
-
-from .conftest import EXAMPLES
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -167,3 +167,11 @@ def test_link_inserts_left_in_the_text_are_evidence_spans():
     inserts = signal(kept, "related_link_inserts")
     assert inserts.removed == () and inserts.value >= 1
     assert any(span.text.startswith("READ MORE") for span in inserts.evidence)
+
+
+def test_headline_evidence_quotes_a_title_given_with_outer_white_space():
+    """The stance reads the title without its outer white space; its evidence must still point into the title."""
+    title = "  Ridgeford Council Approves New Library Budget "
+    audit = Auditor(workers=1).audit(SOBER.split("\n\n", 1)[1], title=title)
+    [span] = signal(audit, "headline_stance").title_evidence
+    assert audit.article.title[span.start : span.end] == span.text == title.strip()

@@ -1,12 +1,11 @@
 """Every CLI command explains itself with an example, and the README names every command of every group."""
 
-from pathlib import Path
-
 import pytest
 
 from newsaudit.cli import app
+from tests.conftest import REPO
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 #: Every command group registered on the app (`eval`, `factchecks`, `corpus`, `sources`, …): none left out by hand.
 GROUPS = {group.name: group.typer_instance for group in app.registered_groups}
 COMMANDS = [(None, c) for c in app.registered_commands] + [
