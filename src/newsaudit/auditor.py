@@ -5,7 +5,8 @@ Every interface (CLI, HTTP, batch) goes through here; how many batches run where
 order, times them and records a stage's failure once. One article's failure never stops the others: a
 document that cannot be read or extracted becomes an `Audit` whose `errors` say why, and a stage that fails
 on one article records the error and lets the remaining stages run (a later stage that needs what it would
-have written is skipped, with a warning that names it).
+have written is skipped, with a warning that names it). A document that runs past `Settings.time_limit`
+ends with a `time_limit` error (see `newsaudit.runners.limits`), keeping what its finished stages found.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
 from newsaudit.errors import InputError, NewsauditError
 from newsaudit.ingest import RawDocument, ReadFailure, article_id, domain_of, extract_article, sniff_format
-from newsaudit.nlp import LanguageGuesser, load_pipeline, load_sentencizer, parse
+from newsaudit.nlp import CHUNK_CHARS, LanguageGuesser, load_pipeline, load_sentencizer, parse
+from newsaudit.runners.limits import TimeLimitExceeded, within
 from newsaudit.runners.local import run_local
 from newsaudit.schema import Article, Audit, AuditError, assemble
 from newsaudit.settings import Settings
 from newsaudit.stages import DEFAULT_STAGES, Context, Stage, resolve
+from newsaudit.stages.registry import WARNINGS
 from newsaudit.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -116,28 +120,35 @@ class Auditor:
             if isinstance(item, ReadFailure):
                 results[index] = failure_audit(item)
                 continue
+            timings = {"extract": 0.0}
+            current = None
             try:
-                article = (
-                    item
-                    if isinstance(item, Article)
-                    else extract_article(
-                        item,
-                        remove_chrome=self.settings.remove_chrome,
-                        min_text_chars=self.settings.min_text_chars,
-                        extraction=self.settings.extraction,
+                with self._limit(timings):
+                    article = (
+                        item
+                        if isinstance(item, Article)
+                        else extract_article(
+                            item,
+                            remove_chrome=self.settings.remove_chrome,
+                            min_text_chars=self.settings.min_text_chars,
+                            extraction=self.settings.extraction,
+                        )
                     )
-                )
+                    current = _Pending(index, article, True, [], timings)
+                    if self.settings.detect_language and article.language is None:
+                        self._check_language(current, language)
             except InputError as error:
                 results[index] = failure_audit(ReadFailure(item.source, error, item.fields.get("id")), item)
+                continue
+            except TimeLimitExceeded:
+                timings["extract"] = time.perf_counter() - started
+                results[index] = self._out_of_time(item, current, timings)
                 continue
             except Exception as error:  # an extractor bug must not take the batch down
                 log.exception("extraction crashed on %s", item.source)
                 failure = ReadFailure(item.source, InputError(f"extraction failed: {error!r}"), item.fields.get("id"))
                 results[index] = failure_audit(failure, item)
                 continue
-            current = _Pending(index, article, True, [], {"extract": 0.0})
-            if self.settings.detect_language and article.language is None:
-                self._check_language(current, language)
             current.timings["extract"] = time.perf_counter() - started
             pending.append(current)
 
@@ -162,41 +173,98 @@ class Auditor:
             )
 
     def _parse(self, pending: list[_Pending]) -> None:
-        """Parse every article: the pipeline's language with the pipeline, others with the sentencizer."""
+        """Parse every article: the pipeline's language with the pipeline, others with the sentencizer.
+
+        Under a time limit a text long enough to be parsed in chunks is parsed alone, so that running out of
+        time stops only its own document; the others are parsed together, and if even that runs out of
+        time, the ones not parsed yet are parsed one by one, each in its own time.
+        """
         for english in (True, False):
             group = [current for current in pending if current.english is english]
             if not group:
                 continue
             nlp = self.nlp if english else load_sentencizer()
-            texts = [current.article.text for current in group]
-            started = time.perf_counter()
-            try:
-                docs = list(parse(nlp, texts, self.settings.batch_size))
-            except Exception:  # one text that breaks the parser must not fail its whole batch
-                log.exception("batch parse failed; parsing one by one")
-                docs = [self._parse_alone(nlp, text) for text in texts]
-            elapsed = time.perf_counter() - started
-            total_chars = sum(len(text) for text in texts) or 1
-            for current, doc in zip(group, docs, strict=True):
-                current.doc = doc
-                # The batch is timed as a whole; each article is charged its share by length.
-                current.timings["nlp"] = elapsed * len(current.article.text) / total_chars
+            limited = self.settings.time_limit > 0
+            together = [current for current in group if not limited or len(current.article.text) <= CHUNK_CHARS]
+            if together:
+                self._parse_together(nlp, together)
+            for current in group:
+                if current.doc is None and not current.stopped:
+                    self._parse_alone(nlp, current)
 
-    def _parse_alone(self, nlp, text: str):
+    def _parse_together(self, nlp, group: list[_Pending]) -> None:
+        texts = [current.article.text for current in group]
+        docs: list[Any] = []
+        started = time.perf_counter()
         try:
-            return next(parse(nlp, [text]))
+            with self._limit(*(current.timings for current in group)):
+                for doc in parse(nlp, texts, self.settings.batch_size):
+                    docs.append(doc)
+        except TimeLimitExceeded:
+            log.warning(
+                "batch parse ran out of time after %d of %d texts; parsing the rest one by one", len(docs), len(texts)
+            )
+        except Exception:  # one text that breaks the parser must not fail its whole batch
+            log.exception("batch parse failed; parsing one by one")
+            docs = []
+        elapsed = time.perf_counter() - started
+        total_chars = sum(len(text) for text in texts) or 1
+        for current, doc in zip(group, docs, strict=False):
+            current.doc = doc
+        for current in group:
+            # The batch is timed as a whole; each article is charged its share by length.
+            current.timings["nlp"] = elapsed * len(current.article.text) / total_chars
+
+    def _parse_alone(self, nlp, current: _Pending) -> None:
+        started = time.perf_counter()
+        try:
+            with self._limit(current.timings):
+                current.doc = next(parse(nlp, [current.article.text]))
+        except TimeLimitExceeded:
+            current.stopped = True
+            current.errors.append(self._time_error("nlp"))
         except Exception:
             log.exception("parse failed")
-            return None
+        current.timings["nlp"] = current.timings.get("nlp", 0.0) + time.perf_counter() - started
+
+    # -- the time limit -------------------------------------------------------------------------------------
+
+    def _limit(self, *timings: dict[str, float]) -> AbstractContextManager[None]:
+        """A guard for work on the documents whose `timings` are given: the time the one that has spent most
+        has left (no guard without a limit)."""
+        limit = self.settings.time_limit
+        if limit <= 0:
+            return nullcontext()
+        return within(min(limit - sum(spent.values()) for spent in timings))
+
+    def _time_error(self, stage: str, skipped: Sequence[str] = ()) -> AuditError:
+        later = f"; not run: {', '.join(skipped)}" if skipped else ""
+        return AuditError(
+            stage,
+            "time_limit",
+            f"stopped in {stage}: the document took longer than the time limit of {self.settings.time_limit:g} s"
+            f" (setting time_limit){later}",
+        )
+
+    def _out_of_time(self, item: RawDocument | Article, current: _Pending | None, timings: dict) -> Audit:
+        """The audit of a document that ran out of time in extraction: its article if it got that far."""
+        error = self._time_error("extract")
+        timings["total"] = sum(timings.values())
+        if current is not None:
+            return Audit(article=current.article, errors=(*current.errors, error), timings=timings)
+        failed = failure_audit(ReadFailure(item.source, InputError("out of time"), item.fields.get("id")), item)
+        return replace(failed, errors=(error,), timings=timings)
 
     def _run_stages(self, current: _Pending) -> Audit:
         article, errors, timings = current.article, current.errors, current.timings
         findings: dict[str, Any] = {}
-        if current.doc is None:
+        if current.stopped:
+            pass  # out of time while parsing: its error is recorded
+        elif current.doc is None:
             errors.append(AuditError("nlp", "nlp_failed", "the NLP pipeline failed on this article"))
         else:
             failed: list[str] = []
-            for step in self.stages:
+            for number, step in enumerate(self.stages):
                 missing = [need for need in step.requires if need not in findings]
                 if missing:
                     # An earlier stage failed (its error is recorded): this one has nothing to work on.
@@ -211,7 +279,17 @@ class Auditor:
                     continue
                 started = time.perf_counter()
                 try:
-                    findings.update(step(Context(article, current.doc, findings, current.english, self.stores)))
+                    with self._limit(timings):
+                        found = step(Context(article, current.doc, findings, current.english, self.stores))
+                    errors.extend(
+                        AuditError(step.name, warning.code, warning.message, "warning")
+                        for warning in found.pop(WARNINGS, ())
+                    )
+                    findings.update(found)
+                except TimeLimitExceeded:
+                    timings[step.name] = time.perf_counter() - started
+                    errors.append(self._time_error(step.name, [later.name for later in self.stages[number + 1 :]]))
+                    break
                 except NewsauditError as error:
                     failed.append(step.name)
                     errors.append(AuditError(step.name, error.code, str(error)))
@@ -234,6 +312,8 @@ class _Pending:
     errors: list[AuditError]
     timings: dict[str, float]
     doc: Any = None
+    #: Ran out of time before its stages (its `time_limit` error is recorded).
+    stopped: bool = False
 
 
 def failure_audit(failure: ReadFailure, raw: RawDocument | None = None) -> Audit:

@@ -31,6 +31,9 @@ class Settings:
     model: str = DEFAULT_MODEL
     #: Largest single document (an HTML or text file, one corpus record) read, in bytes.
     max_bytes: int = 10_000_000
+    #: Seconds (wall time) one document may take, extraction, parse and stages together; past it that document
+    #: ends with a `time_limit` error and the batch goes on. 0: no limit. A 1 MB text takes about a minute.
+    time_limit: float = 120.0
     #: Run spaCy's lemmatizer over every token (off: stages look lemmas up lazily with `newsaudit.nlp.lemma`).
     lemmatize: bool = False
     #: Worker processes for batches; 0 means one per CPU core.
@@ -64,6 +67,9 @@ class Settings:
                 raise SettingsError(f"{name} must be a whole number of at least 1, not {getattr(self, name)!r}")
         if self.extraction not in EXTRACTION_MODES:
             raise SettingsError(f"extraction must be one of {', '.join(EXTRACTION_MODES)}, not {self.extraction!r}")
+        limit = self.time_limit
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 <= limit < float("inf"):
+            raise SettingsError(f"time_limit must be 0 (no limit) or more seconds, not {self.time_limit!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be 0 (one per core) or more, not {self.workers!r}")
 
@@ -112,6 +118,11 @@ def _read_environment() -> dict[str, Any]:
                 values[f.name] = int(raw.replace("_", ""))
             except ValueError:
                 raise SettingsError(f"{ENV_PREFIX}{f.name.upper()} must be a whole number, not {raw!r}") from None
+        elif f.type == "float":
+            try:
+                values[f.name] = float(raw.replace("_", ""))
+            except ValueError:
+                raise SettingsError(f"{ENV_PREFIX}{f.name.upper()} must be a number, not {raw!r}") from None
         elif f.type == "bool":
             values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
         else:

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,14 @@ from newsaudit.cli import app
 from tests.conftest import EXAMPLES, SCRAPED_STORY
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_user_stores(tmp_path, monkeypatch):
+    """The user's own default stores (a fact-check store `audit` would use) stay out of these tests."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    for name in ("NEWSAUDIT_FACTCHECKS", "NEWSAUDIT_SOURCES", "NEWSAUDIT_CORPUS"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -99,7 +108,7 @@ def test_cli_bad_records_are_reported_and_set_the_exit_code(tmp_path, story):
     assert rows["empty.txt"]["errors"][0]["code"] == "empty_input"
     assert rows["junk.html"]["errors"][0]["code"] == "binary_input"
     assert rows["story.txt"]["errors"] == []
-    assert "2 article(s) could not be audited" in result.stderr
+    assert "3 articles: 1 audited, 2 failed (see their errors)" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -158,3 +167,99 @@ def test_cli_fifty_megabyte_file_is_refused_by_the_default_limit(tmp_path, story
     assert rows[0]["errors"][0]["code"] == "input_too_large"
     assert "52.4 MB, over the 10.0 MB limit" in rows[0]["errors"][0]["message"]
     assert rows[1]["errors"] == [] and rows[1]["article"]["title"].startswith("Harbor Officials")
+
+
+# -- nothing dropped silently, no half-written file ---------------------------------------------------------------
+
+
+def failing_after_one(monkeypatch):
+    """Make every run fail after its first audit, as a store or disk failing midway would."""
+    from newsaudit.auditor import Auditor
+    from newsaudit.errors import StoreError
+
+    real = Auditor.audit_many
+
+    def audit_many(self, items, **options):
+        for number, result in enumerate(real(self, items, workers=1)):
+            if number == 1:
+                raise StoreError("the store went away midway")
+            yield result
+
+    monkeypatch.setattr(Auditor, "audit_many", audit_many)
+
+
+@pytest.mark.parametrize("format", ["text", "json", "jsonl", "html"])
+@pytest.mark.parametrize("existed", [True, False])
+def test_cli_output_file_is_whole_or_untouched_when_the_run_fails_midway(tmp_path, monkeypatch, format, existed):
+    failing_after_one(monkeypatch)
+    out = tmp_path / "out" / f"audits.{format}"
+    out.parent.mkdir()
+    if existed:
+        out.write_text("the previous run\n")
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "corpus.jsonl"), "--format", format, "-o", str(out), "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert sorted(p.name for p in out.parent.iterdir()) == ([out.name] if existed else [])
+    if existed:
+        assert out.read_text() == "the previous run\n"
+
+
+def test_cli_html_for_several_articles_without_a_folder_writes_nothing(tmp_path):
+    several = tmp_path / "two.jsonl"  # a count the names cannot tell: found out at the second article
+    several.write_text(
+        "".join(
+            json.dumps({"id": f"f{n}", "text": f"The fictional pier in Gullhaven reopened on day {n}."}) + "\n"
+            for n in range(2)
+        )
+    )
+    for args in ([str(several)], [str(EXAMPLES)], [str(EXAMPLES), "-o", str(tmp_path / "all.html")]):
+        result = runner.invoke(app, ["audit", *args, "--format", "html", "-q", "--workers", "1"])
+        assert result.exit_code == 2 and "folder" in result.stderr
+        assert result.stdout == ""
+    assert not (tmp_path / "all.html").exists()
+
+
+def test_cli_folder_audit_records_every_file_and_lists_what_it_leaves_out(tmp_path):
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    (folder / "story.txt").write_text(SCRAPED_STORY, encoding="utf-8")
+    (folder / "noext").write_text("A fictional headline\n\nThe ferry to Lowmarsh ran late on Friday, its captain said.")
+    (folder / "blob").write_bytes(bytes(range(256)) * 8)
+    (folder / "gone.html").symlink_to(folder / "deleted.html")
+    (folder / "notes.md").write_text("Notes, not an article.")
+    (folder / ".draft.txt").write_text("hidden")
+    result = runner.invoke(app, ["audit", str(folder), "--format", "jsonl", "--workers", "1"])
+    assert result.exit_code == 1
+    rows = {row["article"]["source"].split("/")[-1]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert sorted(rows) == ["blob", "gone.html", "noext", "story.txt"]
+    assert rows["noext"]["errors"] == [] and rows["blob"]["errors"][0]["code"] == "binary_input"
+    assert "broken symbolic link" in rows["gone.html"]["errors"][0]["message"]
+    assert "4 articles: 2 audited, 2 failed" in result.stderr
+    assert "1 hidden (.draft.txt)" in result.stderr and "1 not an article format (notes.md)" in result.stderr
+
+
+def test_cli_closing_line_goes_to_stderr_and_quiet_silences_it(story):
+    result = runner.invoke(app, ["audit", str(story), "--format", "json", "--workers", "1"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["article"]["title"].startswith("Harbor Officials")  # stdout: JSON only
+    assert re.search(r"^1 article: 1 audited, 0 failed, in \d+\.\d s$", result.stderr, re.MULTILINE)
+    quiet = runner.invoke(app, ["audit", str(story), "--format", "json", "--workers", "1", "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def _all_commands():
+    from newsaudit.cli import app as root
+
+    yield []
+    for command in root.registered_commands:
+        yield [command.name or command.callback.__name__]
+    for group in root.registered_groups:
+        yield [group.name]
+        for command in group.typer_instance.registered_commands:
+            yield [group.name, command.name or command.callback.__name__.replace("_", "-")]
+
+
+@pytest.mark.parametrize("command", list(_all_commands()), ids=" ".join)
+def test_cli_help_shows_flags_without_a_value_type(command):
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.stdout and "<bool>" not in result.stdout

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from newsaudit.cli import app
 from tests.conftest import EXAMPLES, SCRAPED_STORY
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_user_stores(tmp_path, monkeypatch):
+    """The user's own default stores (a fact-check store `audit` would use) stay out of these tests."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    for name in ("NEWSAUDIT_FACTCHECKS", "NEWSAUDIT_SOURCES", "NEWSAUDIT_CORPUS"):
+        monkeypatch.delenv(name, raising=False)
+
 
 # A fictional site list in the plain layout.
 PLAIN_LIST = """domain,rating,note
@@ -61,7 +71,11 @@ def test_audit_with_sources_rates_the_site(tmp_path):
         "<html><head><title>Harbor Deal Exposed</title>"
         "<link rel='canonical' href='https://rumor-mill.test/harbor-deal'></head><body><article>"
         "<h1>Harbor Deal Exposed</h1><p>Anonymous insiders say the harbor of Port Vell was sold in secret.</p>"
-        "<p>The mayor denied that any sale had taken place, her office said on Monday.</p></article></body></html>",
+        "<p>The mayor denied that any sale had taken place, her office said on Monday.</p>"
+            "<p>Dock workers told the harbor board on Tuesday that two cranes had been idle for a month and that"
+            " shipping agents were asking where their cargo would be unloaded next season.</p>"
+            "<p>The board said it would publish the lease papers after its next meeting in the town hall.</p>"
+            "</article></body></html>",
         encoding="utf-8",
     )
     rated = audit_json([str(page), "--sources", str(db)])
@@ -118,24 +132,49 @@ def test_html_reports_for_many_articles_go_to_a_folder_with_an_index(tmp_path):
     assert "Content-Security-Policy" in index
 
 
-def test_html_for_many_articles_into_one_file_is_refused(tmp_path):
-    result = runner.invoke(app, ["audit", str(EXAMPLES), "--format", "html", "-o", str(tmp_path / "all.html")])
-    assert result.exit_code == 2 and "folder" in result.output
+def test_html_for_many_articles_into_one_file_is_refused_before_writing(tmp_path):
+    pages = [str(EXAMPLES / name) for name in ("02-council-budget.html", "03-river-study.html")]
+    result = runner.invoke(app, ["audit", *pages, "--format", "html", "-o", str(tmp_path / "all.html")])
+    assert result.exit_code == 2 and "2 articles" in result.stderr and "folder" in result.stderr
+    assert not (tmp_path / "all.html").exists()
 
 
-def test_a_broken_source_store_costs_the_reputation_not_the_batch(tmp_path):
-    db, _ = add_list(tmp_path)
+@pytest.mark.parametrize("store", ["sources", "corpus", "factchecks"])
+def test_a_corrupt_store_stops_the_run_once_before_any_article(tmp_path, store):
+    db = tmp_path / f"{store}.db"
     db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a truncated, unreadable store
     story = tmp_path / "story.txt"
     story.write_text(SCRAPED_STORY, encoding="utf-8")
-    args = ["audit", str(story), str(EXAMPLES / "04-port-strike.txt"), "--sources", str(db), "--format", "jsonl"]
+    args = ["audit", str(story), str(EXAMPLES / "04-port-strike.txt"), f"--{store}", str(db), "--format", "jsonl"]
     result = runner.invoke(app, [*args, "-q"])
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    audits = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(audits) == 2
-    for audit in audits:  # each article says what went wrong, and is still assessed without the reputation
-        assert [e["stage"] for e in audit["errors"]] == ["reputation"]
-        assert audit["credibility"] is not None and audit["credibility"]["reputation"] is None
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and str(db) in result.stderr
+
+
+def test_a_sqlite_file_of_another_kind_is_not_taken_for_a_corpus(tmp_path):
+    db, _ = add_list(tmp_path)  # a source store, given as the corpus
+    before = db.read_bytes()
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "04-port-strike.txt"), "--corpus", str(db), "-q"])
+    assert result.exit_code == 2 and "not a usable corpus" in result.stderr
+    assert db.read_bytes() == before  # no corpus tables were created in it
+
+
+def test_audit_uses_the_default_factcheck_store_and_says_so(tmp_path):
+    added = runner.invoke(app, ["factchecks", "add", str(EXAMPLES / "factchecks.jsonld"), "-q"])
+    assert added.exit_code == 0, added.output
+    store = json.loads(added.stdout)["store"]
+    assert store.startswith(str(tmp_path / "data-home"))
+    story = ["audit", str(EXAMPLES / "01-badge-copied-story.txt"), "--format", "json", "--workers", "1"]
+    matched = runner.invoke(app, story)
+    assert matched.exit_code == 0, matched.output
+    assert any(claim["factchecks"] for claim in json.loads(matched.stdout)["claims"])
+    assert f"default fact-check store {store}" in matched.stderr
+    without = runner.invoke(app, [*story, "--no-factchecks"])
+    assert without.exit_code == 0 and "fact-check store" not in without.stderr
+    assert not any(claim["factchecks"] for claim in json.loads(without.stdout)["claims"])
+    both = runner.invoke(app, [*story, "--no-factchecks", "--factchecks", store])
+    assert both.exit_code == 2 and "not both" in both.stderr
 
 
 def test_the_example_site_list_rates_the_example_pages(tmp_path):

@@ -266,3 +266,81 @@ def test_earlier_compares_publication_dates() -> None:
     assert earlier(None, "2024-01-03") == "unknown"
     assert earlier("March 3rd", "2024-01-03") == "unknown"
     assert earlier("Published 2023-12-30 by the desk", "2024-01-03") == "this"
+
+
+# -- failed adds ---------------------------------------------------------------------------------------------------
+
+
+def _index_state(location: str) -> tuple[int, int, bool]:
+    """(articles, index rows, a bulk load still pending), read through the bare backend, which repairs nothing
+    (opening a `Corpus` would index what is pending)."""
+    from newsaudit.stores.corpus.backends import PostgresBackend, SQLiteBackend
+
+    backend = PostgresBackend(location) if location.startswith("postgresql://") else SQLiteBackend(location)
+    try:
+        articles = backend.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rows = backend.execute("SELECT count(*) FROM lsh").fetchone()[0]
+        pending = backend.execute("SELECT 1 FROM meta WHERE name = 'lsh_pending_from'").fetchone() is not None
+    finally:
+        backend.close()
+    return articles, rows, pending
+
+
+def test_a_failed_bulk_add_indexes_what_it_stored(location: str) -> None:
+    def articles() -> Iterator[Article]:
+        for number in range(5):
+            if number == 4:
+                raise OSError("the disk with the inputs went away")
+            yield story(number, paragraphs=2)
+
+    with Corpus(location) as corpus:
+        with pytest.raises(OSError, match="went away"):
+            corpus.add(articles(), batch_size=3, bulk=True)
+        # Batch [0, 1, 2] was committed (3 was still in the batch being read): stored, and already searchable.
+        assert len(corpus) == 3
+        assert corpus.candidates(story(2, paragraphs=2).text)[0][0] == "story-2"
+    stored, rows, pending = _index_state(location)
+    assert stored == 3 and rows > 0 and not pending
+
+
+def test_cli_corpus_add_with_a_missing_input_writes_nothing(location: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsaudit.cli import app
+
+    first = tmp_path / "first.txt"
+    first.write_text("Fictional ferry story\n\n" + fictional_article(31, paragraphs=3), encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "add", location, str(first), str(tmp_path / "missing.txt"), "-q"])
+    assert result.exit_code == 2 and "missing.txt" in result.stderr and "Traceback" not in result.output
+    if location.startswith("postgresql://"):
+        assert _index_state(location) == (0, 0, False)
+    else:
+        assert not Path(location).exists()  # not even an empty store was made
+
+
+def test_cli_corpus_add_failing_midway_leaves_the_store_indexed(
+    location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import newsaudit.ingest.extract as extract
+    from newsaudit.cli import app
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(3):
+        text = f"Fictional story {number}\n\n" + fictional_article(40 + number, paragraphs=3)
+        (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+    real = extract.extract_article
+
+    def failing(raw, **options):
+        if raw.source.endswith("2.txt"):
+            raise OSError("input device error")
+        return real(raw, **options)
+
+    monkeypatch.setattr(extract, "extract_article", failing)
+    result = CliRunner().invoke(app, ["corpus", "add", location, str(folder), "-q"])
+    assert result.exit_code == 2 and "input device error" in result.stderr
+    stored, rows, pending = _index_state(location)
+    # The failure came inside the first batch: nothing of it was stored, and no half-done bulk load is left.
+    assert not pending and (stored, rows) == (0, 0)

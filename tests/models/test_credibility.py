@@ -93,3 +93,26 @@ def test_shipped_model_keeps_its_documented_promises():
     assert data["cross_validation"]["fakes"]["n"] > 0  # the file says what it was measured on
     # The calibration may shrink the log-odds but never turns them around.
     assert model.calibration[0] > 0
+
+
+def test_decline_gives_the_even_prior_the_reason_and_no_weights():
+    weighted, credibility = toy_model().assess(signals(anonymous_sourcing=1.0, self_declared_badge=1.0))
+    assert credibility.assessed and credibility.reason is None
+    declined, found = toy_model(unreliable=1.5).decline(weighted, "too short: 9 words", "unreliable")
+    assert (found.label, found.assessed, found.reason) == ("not_assessed", False, "too short: 9 words")
+    assert (found.score, found.probability_low, found.top_signals, found.reputation) == (50.0, 0.5, (), "unreliable")
+    assert all(s.weight == 0 and s.direction == "neutral" for s in declined)
+
+
+def test_held_out_separation_is_read_from_the_model_file_and_says_when_it_is_weak():
+    from newsaudit.models.credibility import WEAK_AUC, HeldOut, held_out_for
+
+    data = json.loads(package_text("models/credibility.json"))
+    model = CredibilityModel.default()
+    assert model.held_out is not None and model.held_out.auc == data["held_out"]["auc"]
+    assert len(data["held_out"]["auc_folds"]) == 5 and set(data["held_out"]["spread"]["bands"]) >= {"low", "high"}
+    assert held_out_for(model.version) is model.held_out and held_out_for("another-model") is None
+    weak = HeldOut(0.6, by_corpus=(("Corpus A", 0.72), ("Corpus B", 0.48)))
+    assert weak.weak and "weak separation" in weak.line() and "Corpus B 0.48" in weak.line()
+    strong = HeldOut(WEAK_AUC + 0.1)
+    assert not strong.weak and "weak" not in strong.line() and "80%" in strong.line()

@@ -18,6 +18,7 @@ from newsaudit.cli.audit import audit
 from newsaudit.cli.corpus import corpus_app
 from newsaudit.cli.evaluate import eval_app
 from newsaudit.cli.factchecks import factchecks_app
+from newsaudit.cli.options import Command, Group, flag
 from newsaudit.cli.sources import sources_app
 
 __all__ = ["app", "corpus_app", "eval_app", "factchecks_app", "main", "sources_app"]
@@ -28,6 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 app.add_typer(eval_app, name="eval")
 app.add_typer(factchecks_app, name="factchecks")
@@ -44,13 +46,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, flag("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Audit news articles: what they claim, on whose word, how hedged, copied from where."""
 
 
-app.command()(audit)
+app.command(cls=Command)(audit)
 
 
 def main() -> None:

@@ -1,16 +1,20 @@
-"""`newsaudit audit`: read articles, audit them, write the audits as text, JSON, JSONL or HTML pages."""
+"""`newsaudit audit`: read articles, audit them, write the audits as text, JSON, JSONL or HTML pages.
+
+Nothing reaches a file before it is complete (`newsaudit.files.atomic_write`), and nothing is written at all
+when the run cannot start: the stores are opened and the inputs found before the first article. The closing
+line (stderr, not with --quiet) counts what was audited, what failed and what the folders left out by rule.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from newsaudit.cli.options import (
@@ -19,20 +23,33 @@ from newsaudit.cli.options import (
     InputFormatOption,
     OutputFormat,
     QuietOption,
-    RateColumn,
+    Tally,
     TextFieldOption,
     TitleFieldOption,
     UrlFieldOption,
+    default_factchecks,
     fail,
+    flag,
+    left_out_line,
+    plural,
+    progress,
     stderr,
+    tracked,
 )
-from newsaudit.errors import NewsauditError
+from newsaudit.errors import NewsauditError, SettingsError
+
+_SEVERAL_PAGES = (
+    "an HTML report is one page per article: give --output a folder (e.g. -o reports/) for one page each and an "
+    "index, or use --format json or jsonl for one file"
+)
 
 
 def audit(
     inputs: Annotated[list[str], typer.Argument(help="Files or directories to audit, or - for standard input.")],
     format: FormatOption = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (a folder for HTML pages).")
+    ] = None,
     input_format: InputFormatOption = None,
     text_field: TextFieldOption = None,
     title_field: TitleFieldOption = None,
@@ -40,11 +57,19 @@ def audit(
     id_field: IdFieldOption = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to load (default: the bundled one).")] = None,
     max_bytes: Annotated[int | None, typer.Option(help="Largest document read, in bytes (default 10 MB).")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per document (default 120; 0 = none).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes for many articles; 0 = one per core.")] = None,
-    keep_chrome: Annotated[bool, typer.Option("--keep-chrome", help="Do not cut site chrome from the text.")] = False,
+    keep_chrome: Annotated[bool, flag("--keep-chrome", help="Do not cut site chrome from the text.")] = False,
     factchecks: Annotated[
-        Path | None, typer.Option(help="Fact-check store to match claims against (see `newsaudit factchecks`).")
+        Path | None,
+        typer.Option(
+            help="Fact-check store to match claims against (default: the one `newsaudit factchecks add` fills, "
+            "if it exists)."
+        ),
     ] = None,
+    no_factchecks: Annotated[
+        bool, flag("--no-factchecks", help="Match claims against no fact-check store, not even the default one.")
+    ] = False,
     corpus: Annotated[
         str | None, typer.Option(help="Corpus store (file or postgresql:// URL) to find shared text in.")
     ] = None,
@@ -69,117 +94,148 @@ def audit(
       cat corpus.jsonl | newsaudit audit - --format jsonl --text-field content --title-field title
     """
     from newsaudit.auditor import Auditor
-    from newsaudit.ingest.readers import FieldMap, read
+    from newsaudit.ingest.readers import FieldMap, count_documents, read
     from newsaudit.settings import Settings
 
+    tally = Tally()
+    skipped: dict[str, list[str]] = {}
+    notes: list[str] = []
     try:
+        if factchecks and no_factchecks:
+            raise SettingsError("give --factchecks or --no-factchecks, not both")
         settings = Settings.load(
             config,
             model=model,
             max_bytes=max_bytes,
+            time_limit=time_limit,
             workers=workers,
             remove_chrome=False if keep_chrome else None,
             factchecks=str(factchecks) if factchecks else None,
             corpus=corpus,
             sources=str(sources) if sources else None,
         )
-        if settings.sources and not Path(settings.sources).is_file():
-            raise FileNotFoundError(f"no source store at {settings.sources}; create one with `newsaudit sources add`")
-        if settings.corpus and "://" not in settings.corpus and not Path(settings.corpus).is_file():
-            raise FileNotFoundError(f"no corpus store at {settings.corpus}; create one with `newsaudit corpus add`")
-        if settings.factchecks and not Path(settings.factchecks).is_file():
-            raise FileNotFoundError(
-                f"no fact-check store at {settings.factchecks}; create one with `newsaudit factchecks add`"
+        if no_factchecks:
+            settings = settings.replace(factchecks=None)
+        elif not settings.factchecks and default_factchecks().is_file():
+            settings = settings.replace(factchecks=str(default_factchecks()))
+            notes.append(
+                f"claims matched against the default fact-check store {settings.factchecks} (--no-factchecks: none)"
             )
+        _require_store_files(settings)
         auditor = Auditor(settings)
-        fields = FieldMap(text=text_field, title=title_field, url=url_field, id=id_field)
+        auditor.stores.check()
+        chosen = input_format.value if input_format else None
         documents = read(
             inputs,
-            format=input_format.value if input_format else None,
-            fields=fields,
+            format=chosen,
+            fields=FieldMap(text=text_field, title=title_field, url=url_field, id=id_field),
             max_bytes=settings.max_bytes,
+            on_skip=lambda path, reason: skipped.setdefault(reason, []).append(path),
         )
+        tally.total = count_documents(inputs, format=chosen)
         if format is OutputFormat.html:
-            failed = _write_pages(auditor, documents, output, quiet=quiet)
+            _write_pages(auditor, documents, output, tally, quiet=quiet)
         else:
-            with ExitStack() as stack:
-                out: TextIO = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
-                failed = _write_audits(auditor, documents, format, out, quiet=quiet)
+            with _opened(output) as out:
+                _write_audits(auditor, documents, format, out, tally, quiet=quiet)
     except (NewsauditError, OSError) as error:
         fail(error)
-    if failed:
-        stderr.print(
-            Text(f"{failed} article(s) could not be audited; see their errors.", style="yellow"), soft_wrap=True
+    _close(tally, skipped, notes, quiet=quiet)
+
+
+def _require_store_files(settings) -> None:
+    """A store file named but missing is a usage error, with the command that makes one."""
+    for location, noun, command in (
+        (settings.sources, "source store", "sources add"),
+        (settings.corpus, "corpus store", "corpus add"),
+        (settings.factchecks, "fact-check store", "factchecks add"),
+    ):
+        if location and "://" not in location and not Path(location).is_file():
+            raise FileNotFoundError(f"no {noun} at {location}; create one with `newsaudit {command}`")
+
+
+def _opened(output: Path | None) -> AbstractContextManager[TextIO]:
+    from newsaudit.files import atomic_write
+
+    return atomic_write(output) if output is not None else nullcontext(sys.stdout)
+
+
+def _close(tally: Tally, skipped: dict[str, list[str]], notes: list[str], *, quiet: bool) -> None:
+    """The closing lines on stderr (stdout holds only the audits), then exit 1 if some article failed."""
+    if tally.count == 0:
+        stderr.print(Text("no articles found in the input", style="yellow"))
+    if not quiet:
+        line = (
+            f"{plural(tally.count, 'article')}: {tally.count - tally.failed} audited, {tally.failed} failed"
+            f"{' (see their errors)' if tally.failed else ''}, in {tally.seconds:.1f} s"
         )
+        for text in (line, left_out_line(skipped), *notes):
+            if text:
+                stderr.print(text, soft_wrap=True, highlight=False, markup=False)
+    elif tally.failed:
+        stderr.print(
+            Text(f"{tally.failed} article(s) could not be audited; see their errors.", style="yellow"), soft_wrap=True
+        )
+    if tally.failed:
         raise typer.Exit(1)
 
 
-def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, *, quiet: bool) -> int:
-    """Write every audit as it comes; return how many failed."""
+def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, tally: Tally, *, quiet: bool) -> None:
+    """Write every audit as it comes."""
     from newsaudit.render.terminal import render
 
-    to_stdout = out is sys.stdout
-    file_console = None if to_stdout else Console(file=out, width=120, no_color=True)
+    console = Console() if out is sys.stdout else Console(file=out, width=120, no_color=True)
     json_writer = _JsonWriter(out)
-    failed = count = 0
-    columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
-    show_bar = not quiet and stderr.is_terminal
-    with Progress(
-        *columns, RateColumn(), TimeElapsedColumn(), console=stderr, transient=True, disable=not show_bar
-    ) as bar:
-        # Hidden until a second article arrives: a single article needs no progress bar.
-        task = bar.add_task("audit", total=None, visible=False)
-        for result in auditor.audit_many(documents):
-            count += 1
-            failed += result.failed
+    with progress("auditing", tally.total, quiet=quiet) as step:
+        for result in tracked(auditor.audit_many(documents), tally, step):
             if format is OutputFormat.text:
-                (Console() if to_stdout else file_console).print(render(result))
+                console.print(render(result))
             elif format is OutputFormat.jsonl:
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             else:
                 json_writer.write(result.to_dict())
-            bar.update(task, advance=1, visible=count > 1)
     if format is OutputFormat.json:
         json_writer.close()
-    if count == 0:
-        stderr.print(Text("no articles found in the input", style="yellow"))
-    return failed
 
 
-def _write_pages(auditor, documents, output: Path | None, *, quiet: bool) -> int:
-    """HTML reports: one page to `output` (or stdout); with `output` a folder (an existing one, or a name
-    without a suffix such as `reports`), one page per article plus an index.html linking them."""
+def _write_pages(auditor, documents, output: Path | None, tally: Tally, *, quiet: bool) -> None:
+    """HTML reports: with `output` a folder (an existing one, or a name without a suffix such as `reports`), one
+    page per article plus an index.html linking them; else one article's page to `output` or stdout. Several
+    articles without a folder are refused before anything is written (as soon as a second one is known)."""
+    from newsaudit.files import write_text
     from newsaudit.render.html import render_html, render_index
 
     folder = output is not None and (output.is_dir() or not output.suffix)
+    if not folder and tally.total is not None and tally.total > 1:
+        raise NewsauditError(f"{tally.total} articles: {_SEVERAL_PAGES}")
+    if not folder and output is not None and not output.parent.is_dir():
+        raise FileNotFoundError(f"no folder {output.parent} to write {output.name} in")
     if folder:
         assert output is not None
         output.mkdir(parents=True, exist_ok=True)
-    failed = count = 0
+    page: str | None = None
     written: list[tuple[str, object]] = []
-    for result in auditor.audit_many(documents):
-        count += 1
-        failed += result.failed
-        page = render_html(result)
-        if folder:
-            assert output is not None
-            name = _page_name(result.article.id, len(written))
-            (output / name).write_text(page, encoding="utf-8")
-            written.append((name, result))
-        elif count > 1:
-            raise NewsauditError("several articles: give --output a folder (e.g. -o reports) for one page each")
-        elif output is not None:
-            output.write_text(page, encoding="utf-8")
-        else:
-            sys.stdout.write(page)
+    with progress("auditing", tally.total, quiet=quiet) as step:
+        for result in tracked(auditor.audit_many(documents), tally, step):
+            if folder:
+                assert output is not None
+                name = _page_name(result.article.id, len(written))
+                write_text(output / name, render_html(result))
+                written.append((name, result))
+            elif page is not None:
+                raise NewsauditError(f"several articles: {_SEVERAL_PAGES}")
+            else:
+                page = render_html(result)
     if folder and written:
         assert output is not None
-        (output / "index.html").write_text(render_index(written), encoding="utf-8")
+        write_text(output / "index.html", render_index(written))
         if not quiet:
-            stderr.print(f"wrote {len(written)} report(s) and index.html to {output}", highlight=False)
-    if count == 0:
-        stderr.print(Text("no articles found in the input", style="yellow"))
-    return failed
+            stderr.print(f"wrote {plural(len(written), 'report')} and index.html to {output}", highlight=False)
+    elif page is not None:
+        if output is None:
+            sys.stdout.write(page)
+        else:
+            write_text(output, page)
 
 
 def _page_name(article_id: str, number: int) -> str:

@@ -8,27 +8,33 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from newsaudit.cli.options import (
+    Command,
     FormatOption,
+    Group,
     IdFieldOption,
     InputFormatOption,
     OutputFormat,
     QuietOption,
+    Tally,
     TextFieldOption,
     TitleFieldOption,
     UrlFieldOption,
     fail,
+    left_out_line,
+    plural,
+    progress,
     stderr,
+    tracked,
 )
 from newsaudit.errors import NewsauditError
 
-corpus_app = typer.Typer(help="A corpus of articles indexed for text reuse: who copied whom.")
+corpus_app = typer.Typer(help="A corpus of articles indexed for text reuse: who copied whom.", cls=Group)
 
 
-@corpus_app.command("add")
+@corpus_app.command("add", cls=Command)
 def corpus_add(
     db: Annotated[str, typer.Argument(help="Store: a SQLite file (created if missing) or a postgresql:// URL.")],
     inputs: Annotated[list[str], typer.Argument(help="Files or directories of articles (any input `audit` reads).")],
@@ -41,67 +47,70 @@ def corpus_add(
 ) -> None:
     """Store and index articles for text-reuse search; adding the same article again changes nothing.
 
-    Example: newsaudit corpus add corpus.db examples/
+    Every input is found before the store is opened, and a failed add indexes what it stored before it stops:
+    the store is as it was or fully indexed. Example: newsaudit corpus add corpus.db examples/
     """
     import os
 
     from newsaudit.ingest.extract import extract_article
-    from newsaudit.ingest.readers import FieldMap, ReadFailure, read
+    from newsaudit.ingest.readers import FieldMap, ReadFailure, count_documents, read
     from newsaudit.settings import Settings
     from newsaudit.stores.corpus import Corpus
 
-    settings = Settings.load()
-    failed = 0
+    tally = Tally()
+    skipped: dict[str, list[str]] = {}
 
-    def articles():
-        nonlocal failed
-        fields = FieldMap(text=text_field, title=title_field, url=url_field, id=id_field)
-        for item in read(inputs, format=input_format.value if input_format else None, fields=fields):
+    def articles(documents):
+        for item in documents:
             if isinstance(item, ReadFailure):
-                failed += 1
+                tally.failed += 1
                 stderr.print(Text(f"skipped {item.source}: {item.error}", style="yellow"), soft_wrap=True)
                 continue
             try:
                 article = extract_article(item, remove_chrome=settings.remove_chrome, extraction=settings.extraction)
             except NewsauditError as error:
-                failed += 1
+                tally.failed += 1
                 stderr.print(Text(f"skipped {item.source}: {error}", style="yellow"), soft_wrap=True)
                 continue
             if article.text.strip():
                 yield article
 
     try:
-        columns = (SpinnerColumn(), TextColumn("indexing"), TextColumn("{task.completed} articles"))
-        show_bar = not quiet and stderr.is_terminal
-        with (
-            Corpus(db) as store,
-            Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True, disable=not show_bar) as bar,
-        ):
-            task = bar.add_task("index", total=None)
-
-            def counted():
-                for article in articles():
-                    bar.advance(task)
-                    yield article
-
+        settings = Settings.load()
+        chosen = input_format.value if input_format else None
+        documents = read(
+            inputs,
+            format=chosen,
+            fields=FieldMap(text=text_field, title=title_field, url=url_field, id=id_field),
+            max_bytes=settings.max_bytes,
+            on_skip=lambda path, reason: skipped.setdefault(reason, []).append(path),
+        )
+        tally.total = count_documents(inputs, format=chosen)
+        with Corpus(db) as store, progress("indexing", tally.total, quiet=quiet) as step:
             # Fingerprints in worker processes while the main one writes; the key index is built once at the
             # end (bulk): the articles become searchable when the command finishes, each batch committed.
             workers = len(os.sched_getaffinity(0)) if len(os.sched_getaffinity(0)) > 1 else 0
-            result = store.add(counted(), workers=workers, bulk=True)
+            result = store.add(articles(tracked(documents, tally, step)), workers=workers, bulk=True)
             total = len(store)
     except (NewsauditError, OSError) as error:
         fail(error)
+    if not quiet:
+        line = f"read {plural(tally.count, 'document')}, {tally.failed} skipped, in {tally.seconds:.1f} s"
+        for text in (line, left_out_line(skipped)):
+            if text:
+                stderr.print(text, soft_wrap=True, highlight=False, markup=False)
     summary = {"store": db, "added": result.added, "replaced": result.replaced, "updated": result.updated}
-    typer.echo(json.dumps({**summary, "unchanged": result.unchanged, "skipped": failed, "total": total}))
+    typer.echo(json.dumps({**summary, "unchanged": result.unchanged, "skipped": tally.failed, "total": total}))
 
 
-@corpus_app.command("clusters")
+@corpus_app.command("clusters", cls=Command)
 def corpus_clusters(
     db: Annotated[str, typer.Argument(help="Store: a SQLite file or a postgresql:// URL.")],
     min_share: Annotated[float, typer.Option(help="Least share of either text two articles must share.")] = 0.25,
     format: FormatOption = OutputFormat.text,
 ) -> None:
-    """Reuse families (syndication chains): articles joined by shared passages, earliest member first.
+    """Reuse families (syndication chains): articles joined by shared passages, earliest member first, as a
+    table, a JSON array, JSON Lines or an HTML page.
 
     Example: newsaudit corpus clusters corpus.db --format jsonl
     """
@@ -114,9 +123,18 @@ def corpus_clusters(
             families = store.clusters(min_share=min_share)
     except (NewsauditError, OSError) as error:
         fail(error)
-    if format is not OutputFormat.text:
-        for family in families:
-            typer.echo(json.dumps({"earliest": family.earliest, "members": list(family.members)}))
+    if format is OutputFormat.html:
+        from newsaudit.render.html.lists import render_clusters
+
+        typer.echo(render_clusters(families, db, min_share), nl=False)
+        return
+    rows = [{"earliest": family.earliest, "members": list(family.members)} for family in families]
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if format is OutputFormat.jsonl:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
         return
     from rich.table import Table
 

@@ -8,20 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from newsaudit.cli.options import ExtractionMode, QuietOption, RateColumn, fail, stderr
+from newsaudit.cli.options import Command, ExtractionMode, Group, QuietOption, fail, flag, progress
 from newsaudit.errors import NewsauditError
 
-eval_app = typer.Typer(help="Score newsaudit against public benchmarks; each command prints one JSON object.")
+eval_app = typer.Typer(
+    help="Score newsaudit against public benchmarks; each command prints one JSON object.", cls=Group
+)
 
 
-@eval_app.command("extraction")
+@eval_app.command("extraction", cls=Command)
 def eval_extraction(
     html_dir: Annotated[Path, typer.Argument(help="Folder of <id>.html(.gz) pages.", exists=True, file_okay=False)],
     ground_truth: Annotated[Path, typer.Argument(help="ground-truth.json: {id: {articleBody, url}}.", exists=True)],
     compare: Annotated[
-        bool, typer.Option("--compare/--no-compare", help="Also score plain trafilatura in the same run.")
+        bool, flag("--compare/--no-compare", help="Also score plain trafilatura in the same run.")
     ] = False,
     extraction: Annotated[
         ExtractionMode, typer.Option(help="Extraction trade-off to score.")
@@ -45,7 +46,7 @@ def eval_extraction(
     typer.echo(json.dumps(result))
 
 
-@eval_app.command("attribution")
+@eval_app.command("attribution", cls=Command)
 def eval_attribution(
     brat_dir: Annotated[
         Path, typer.Argument(help="A split folder with text/ and attributions/ (PolNeAR layout).", file_okay=False)
@@ -53,9 +54,7 @@ def eval_attribution(
     workers: Annotated[int | None, typer.Option(help="Worker processes; 0 = one per core.")] = None,
     compare: Annotated[
         bool,
-        typer.Option(
-            "--compare/--no-compare", help="Also score the lexical cue model alone (no role tagger) in the same run."
-        ),
+        flag("--compare/--no-compare", help="Also score the lexical cue model alone (no role tagger) in the same run."),
     ] = False,
 ) -> None:
     """Attribution source/cue/content F1 (token overlap and exact) and relation F1 against brat annotations.
@@ -75,15 +74,13 @@ def eval_attribution(
     typer.echo(json.dumps(result))
 
 
-@eval_app.command("checkworthy")
+@eval_app.command("checkworthy", cls=Command)
 def eval_checkworthy(
     folder: Annotated[
         Path,
         typer.Argument(help="Folder of CLEF-2019 Task 1 transcripts (line, speaker, text, label).", file_okay=False),
     ],
-    dev: Annotated[
-        bool, typer.Option("--dev", help="Only newsaudit's dev transcripts (kept out of training).")
-    ] = False,
+    dev: Annotated[bool, flag("--dev", help="Only newsaudit's dev transcripts (kept out of training).")] = False,
     workers: Annotated[int | None, typer.Option(help="Worker processes for parsing; 0 = one per core.")] = None,
 ) -> None:
     """Check-worthiness ranking: MAP, R-precision, MRR and P@k averaged over transcripts (CLEF-2019 Task 1).
@@ -104,7 +101,7 @@ def eval_checkworthy(
     typer.echo(json.dumps(result))
 
 
-@eval_app.command("matching")
+@eval_app.command("matching", cls=Command)
 def eval_matching(
     csv_path: Annotated[Path, typer.Argument(help="Emergent CSV (claimHeadline, articleHeadline, claimId).")],
 ) -> None:
@@ -121,7 +118,7 @@ def eval_matching(
     typer.echo(json.dumps(result))
 
 
-@eval_app.command("credibility")
+@eval_app.command("credibility", cls=Command)
 def eval_credibility(
     csv_path: Annotated[Path, typer.Argument(help="CSV with columns text or html, title, domain, label.")],
     folds: Annotated[int, typer.Option(min=2, help="Domain-disjoint folds.")] = 5,
@@ -139,14 +136,9 @@ def eval_credibility(
     """
     from newsaudit.evaluation.credibility import evaluate
 
-    columns = (SpinnerColumn(), TextColumn("auditing"), BarColumn(), TextColumn("{task.completed} articles"))
-    show_bar = not quiet and stderr.is_terminal
     try:
-        with Progress(*columns, RateColumn(), console=stderr, transient=True, disable=not show_bar) as bar:
-            task = bar.add_task("audit", total=None)
-            result = evaluate(
-                csv_path, folds=folds, low_labels=low_label or (), workers=workers, progress=lambda: bar.advance(task)
-            )
+        with progress("auditing", None, quiet=quiet) as step:
+            result = evaluate(csv_path, folds=folds, low_labels=low_label or (), workers=workers, progress=step)
     except ImportError as error:
         fail(ImportError(f"{error}; `newsaudit eval credibility` needs scikit-learn: pip install -e '.[train]'"))
     except (OSError, ValueError) as error:
@@ -161,7 +153,7 @@ class StanceSubset(StrEnum):
     strict_dev = "strict-dev"
 
 
-@eval_app.command("stance")
+@eval_app.command("stance", cls=Command)
 def eval_stance(
     bodies_csv: Annotated[Path, typer.Argument(help="FNC-1 bodies CSV (Body ID, articleBody).")],
     stances_csv: Annotated[Path, typer.Argument(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
@@ -190,7 +182,7 @@ def eval_stance(
     typer.echo(json.dumps(result))
 
 
-@eval_app.command("reuse")
+@eval_app.command("reuse", cls=Command)
 def eval_reuse(
     data: Annotated[
         Path | None, typer.Argument(help="The shared datasets folder (default: $NEWSAUDIT_DATA or ../shared/data).")

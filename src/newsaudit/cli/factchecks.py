@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.text import Text
 
 from newsaudit.cli.options import (
+    Command,
     FactChecksStoreOption,
     FormatOption,
+    Group,
     OutputFormat,
     QuietOption,
     default_factchecks,
@@ -21,16 +23,19 @@ from newsaudit.cli.options import (
 )
 from newsaudit.errors import NewsauditError
 
-factchecks_app = typer.Typer(help="Published fact-checks: load them into a local store and search it.")
+factchecks_app = typer.Typer(help="Published fact-checks: load them into a local store and search it.", cls=Group)
 
 
-@factchecks_app.command("add")
+@factchecks_app.command("add", cls=Command)
 def factchecks_add(
     files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON/JSON-LD/JSONL/HTML files or LIAR .tsv files.")],
     db: FactChecksStoreOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Load published fact-checks into the store; adding the same ones again changes nothing.
+    """Load published fact-checks into the store; adding the same ones again changes nothing. Files may be
+    gzip'ed and in any encoding `audit` reads; every file is found before the store is opened.
+
+    `newsaudit audit` matches claims against the default store (without --db) whenever it exists.
 
     Example: newsaudit factchecks add reviews.jsonld ../shared/data/liar/train.tsv
     """
@@ -40,9 +45,10 @@ def factchecks_add(
     added = unchanged = 0
     skipped = []
     try:
+        readers = [(file, read_factchecks(file)) for file in files]  # a missing file fails here, before any write
         with FactCheckStore(path) as store:
-            for file in files:
-                result = store.add(read_factchecks(file))
+            for file, records in readers:
+                result = store.add(records)
                 added, unchanged = added + result.added, unchanged + result.unchanged
                 skipped += result.skipped
                 if not quiet:
@@ -66,14 +72,15 @@ def factchecks_add(
     )
 
 
-@factchecks_app.command("search")
+@factchecks_app.command("search", cls=Command)
 def factchecks_search(
     text: Annotated[str, typer.Argument(help="A claim to look up.")],
     db: FactChecksStoreOption = None,
     limit: Annotated[int, typer.Option(min=1, help="How many fact-checks to show.")] = 5,
     format: FormatOption = OutputFormat.text,
 ) -> None:
-    """The published fact-checks closest to a claim, best first.
+    """The published fact-checks closest to a claim, best first, as a table, a JSON array, JSON Lines or an
+    HTML page.
 
     Example: newsaudit factchecks search "The state cut school funding by a third"
     """
@@ -86,8 +93,17 @@ def factchecks_search(
             matches = store.search(text, limit)
     except (NewsauditError, OSError) as error:
         fail(error)
-    if format is not OutputFormat.text:
-        typer.echo(json.dumps([plain(match) for match in matches]))
+    if format is OutputFormat.html:
+        from newsaudit.render.html.lists import render_factcheck_matches
+
+        typer.echo(render_factcheck_matches(text, matches, str(path)), nl=False)
+        return
+    if format is OutputFormat.json:
+        typer.echo(json.dumps([plain(match) for match in matches], ensure_ascii=False, indent=2))
+        return
+    if format is OutputFormat.jsonl:
+        for match in matches:
+            typer.echo(json.dumps(plain(match), ensure_ascii=False))
         return
     from rich.table import Table
 

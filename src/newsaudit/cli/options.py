@@ -1,20 +1,52 @@
 """What the `newsaudit` commands share: option types and definitions, store paths, the error exit, progress.
 
 Commands report a library error as one line on stderr and exit 2 (`fail`); 1 means some article failed.
+Boolean options are declared with `flag` and commands with `Command`/`Group`, so `--help` lists them as the
+plain flags they are (Typer's rich help otherwise prints a `<bool>` type beside each).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import ProgressColumn, Task
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 stderr = Console(stderr=True)
+
+
+def flag(*names: str, help: str, **options: Any) -> Any:
+    """A boolean option shown in `--help` without a value type: it takes none."""
+    return typer.Option(*names, help=help, metavar="", **options)
+
+
+class Command(TyperCommand):
+    """A command whose `--help` option is listed as a plain flag."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class Group(TyperGroup):
+    """A command group whose `--help` option is listed as a plain flag."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
 
 
 class OutputFormat(StrEnum):
@@ -41,7 +73,7 @@ class ExtractionMode(StrEnum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+QuietOption = Annotated[bool, flag("--quiet", "-q", help="No progress bar and no closing summary.")]
 
 # Reading options shared by every command that takes articles.
 InputFormatOption = Annotated[
@@ -84,15 +116,93 @@ SourcesStoreOption = Annotated[
 
 
 def fail(error: BaseException) -> NoReturn:
-    """Print the error as one line on stderr and exit 2: the command itself could not run."""
+    """Print the error as one line on stderr and exit 2: the command itself could not run. A message of
+    several lines (a database driver's, say) is joined into one."""
     message = str(error) if not isinstance(error, KeyError) else f"missing key {error}"
+    message = " ".join(message.split())
     stderr.print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
     raise typer.Exit(2)
 
 
 class RateColumn(ProgressColumn):
-    """Articles per second, for the progress bars of commands that audit many articles."""
+    """Articles per second since the start, shown once a second has passed: a batch that arrives at once does
+    not make a rate (Rich's own estimate divides it by the milliseconds between two updates)."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} articles/s" if speed else "", style="progress.data.speed")
+        rate = average_rate(task)
+        return Text(f"{rate:.1f} articles/s" if rate else "", style="progress.data.speed")
+
+
+class EtaColumn(ProgressColumn):
+    """Time left at the average rate, when the total is known."""
+
+    def render(self, task: Task) -> Text:
+        rate = average_rate(task)
+        if not rate or task.total is None:
+            return Text("")
+        seconds = max(0, int((task.total - task.completed) / rate))
+        return Text(f"ETA {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}", style="progress.remaining")
+
+
+def average_rate(task: Task) -> float | None:
+    """Completed items per second since the task started; None in its first second or before the first item."""
+    elapsed = task.elapsed
+    if not elapsed or elapsed < 1.0 or not task.completed:
+        return None
+    return task.completed / elapsed
+
+
+@dataclass
+class Tally:
+    """What a command that goes through many articles did, for its closing line."""
+
+    total: int | None = None
+    count: int = 0
+    failed: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+
+@contextmanager
+def progress(what: str, total: int | None, *, quiet: bool) -> Iterator[Any]:
+    """A progress bar on stderr (a terminal only, not with `--quiet`): `step()` advances it by one item. With
+    `total` known it shows n/total and an ETA; without, it stays hidden until a second item arrives."""
+    counted = "{task.completed}/{task.total} articles" if total is not None else "{task.completed} articles"
+    columns = (SpinnerColumn(), TextColumn(what), BarColumn(), TextColumn(counted), RateColumn(), EtaColumn())
+    show = not quiet and stderr.is_terminal
+    with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True, disable=not show) as bar:
+        task = bar.add_task(what, total=total, visible=total is not None and total > 1)
+
+        def step() -> None:
+            bar.advance(task)
+            if bar.tasks[0].completed > 1:
+                bar.update(task, visible=True)
+
+        yield step
+
+
+def tracked(items: Iterable[Any], tally: Tally, step: Any) -> Iterator[Any]:
+    """`items`, counted into `tally` (an item with a true `failed` counts as failed) and stepping the bar."""
+    for item in items:
+        tally.count += 1
+        tally.failed += bool(getattr(item, "failed", False))
+        step()
+        yield item
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def left_out_line(skipped: dict[str, list[str]]) -> str | None:
+    """One line naming what a directory walk left out, by rule (`read`'s `on_skip` reasons), or None."""
+    if not skipped:
+        return None
+    parts = []
+    for reason, paths in sorted(skipped.items()):
+        names = ", ".join(Path(path).name for path in paths[:5]) + (", …" if len(paths) > 5 else "")
+        parts.append(f"{len(paths)} {reason} ({names})")
+    return f"left out of the folders: {'; '.join(parts)}"

@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from newsaudit.cli.options import SourcesStoreOption, default_sources, fail, stderr
+from newsaudit.cli.options import Command, Group, SourcesStoreOption, default_sources, fail, stderr
 from newsaudit.errors import NewsauditError
 
-sources_app = typer.Typer(help="Site reputation lists you load (none ships with newsaudit): rate the article's site.")
+sources_app = typer.Typer(
+    help="Site reputation lists you load (none ships with newsaudit): rate the article's site.", cls=Group
+)
 
 
 class ListFormat(StrEnum):
@@ -23,7 +25,7 @@ class ListFormat(StrEnum):
     plain = "plain"
 
 
-@sources_app.command("add")
+@sources_app.command("add", cls=Command)
 def sources_add(
     files: Annotated[list[Path], typer.Argument(help="OpenSources JSON/CSV, Baly/MBFC TSV or domain,rating,note CSV.")],
     db: SourcesStoreOption = None,
@@ -45,6 +47,9 @@ def sources_add(
     path = db or default_sources()
     if name and len(files) > 1:
         fail(ValueError("--name names one list: give one file per command"))
+    for file in files:  # every list is found before the store is written
+        if not file.is_file():
+            fail(FileNotFoundError(f"no such file: {file}"))
     results = {}
     try:
         for file in files:
@@ -74,7 +79,7 @@ def sources_add(
     )
 
 
-@sources_app.command("lookup")
+@sources_app.command("lookup", cls=Command)
 def sources_lookup(
     sites: Annotated[list[str], typer.Argument(help="Domains or URLs.")],
     db: SourcesStoreOption = None,

@@ -7,7 +7,12 @@ credibility, `HIGH_LABELS` the rest; rows with other labels are skipped and coun
 on the same folds in the same run: the explained model (`newsaudit.models.credibility`: a sign-constrained
 logistic regression over the signals) and a plain TF-IDF + logistic-regression text classifier. Printed:
 `auc`, `f1` (of the low-credibility class), `accuracy`, `n`, and the baseline's under `baseline` (and as
-`baseline_auc`, `baseline_f1`, `baseline_accuracy`).
+`baseline_auc`, `baseline_f1`, `baseline_accuracy`); beside the discrimination, the spread, since a score
+clustered in one band says little whatever its AUC: `auc_folds`, `auc_fold_mean`, `auc_fold_std`,
+`score_spread` (the shipped model's scores: min, percentiles, max, share per band) and
+`score_spread_out_of_fold`; `thin` says when the labelled rows are too few to separate articles with
+confidence (None otherwise). Rows the pipeline does not assess (not English, too short) are left out of every
+measure (`n` counts the assessed rows) and counted in `n_not_assessed` and `not_assessed` (by reason).
 
 Needs scikit-learn (`pip install -e ".[train]"`); the shipped model is scored without it.
 """
@@ -17,11 +22,17 @@ from __future__ import annotations
 import csv
 import math
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsaudit.evaluation.credibility_corpora import (  # noqa: F401  (their old home: callers import them here)
+    fakenewscorpus_rows,
+    fakes_rows,
+    write_contract_csv,
+)
+from newsaudit.evaluation.discrimination import fold_aucs, spread, summary
 from newsaudit.models.credibility import TRANSFORMS, CredibilityModel, Feature
 
 #: Label words meaning "low credibility" (OpenSources tags, FA-KES and MBFC wording, plain words).
@@ -79,6 +90,15 @@ DOCUMENTED: tuple[tuple[str, str, float, str], ...] = (
         0.5,
         "the article is mostly another outlet's text, credited: less original reporting than it appears",
     ),
+    (
+        "factcheck_rating",
+        "cap2",
+        1.5,
+        "a claim the article makes (and does not itself dispute) matches a published fact-check rated false, "
+        "unproven or alike; the labelled corpora were audited without a fact-check store, so they have no "
+        "matches to learn from: set as strong as uncredited copying per claim, for up to two claims, since a "
+        "match is to a similar claim, not necessarily the same one",
+    ),
 )
 #: Log-odds added for the site's reputation in the lists the user loaded (`newsaudit sources add`). Set, not
 #: fitted: the labelled corpora's labels come from those same lists, so fitting would learn the labels.
@@ -134,6 +154,14 @@ def read_rows(path: str | Path, low_labels: Iterable[str] = ()) -> tuple[list[Ro
 
 def signal_values(rows: Sequence[Row], *, workers: int | None = None, progress: Callable | None = None) -> list[dict]:
     """Each row audited (no corpus, no source lists: nothing that could know the label), as {signal: value}."""
+    return assess_rows(rows, workers=workers, progress=progress)[0]
+
+
+def assess_rows(
+    rows: Sequence[Row], *, workers: int | None = None, progress: Callable | None = None
+) -> tuple[list[dict], list[str | None]]:
+    """Each row audited as in `signal_values`, and for each the reason it was not assessed (None when it was):
+    the model never scores those, so they are left out of fitting and measuring."""
     from newsaudit.auditor import Auditor
     from newsaudit.ingest.readers import RawDocument
     from newsaudit.settings import Settings
@@ -141,12 +169,16 @@ def signal_values(rows: Sequence[Row], *, workers: int | None = None, progress: 
     # Overrides of None are ignored, so the stores a settings file or $NEWSAUDIT_* may name are cleared here.
     auditor = Auditor(Settings.load().replace(factchecks=None, corpus=None, sources=None))
     documents = (RawDocument(row.content, row.kind, row.fields["id"], "csv", row.fields) for row in rows)  # type: ignore[arg-type]
-    values = []
+    values, reasons = [], []
     for audit in auditor.audit_many(documents, workers=workers):
         values.append({signal.name: signal.value for signal in audit.signals})
+        found = audit.credibility
+        reasons.append(
+            "no assessment (the audit failed)" if found is None else None if found.assessed else found.reason
+        )
         if progress is not None:
             progress()
-    return values
+    return values, reasons
 
 
 def domain_folds(domains: Sequence[str], folds: int = 5) -> list[int]:
@@ -326,15 +358,7 @@ def measures(low: Sequence[bool], probability: Sequence[float], threshold: float
 def mean_fold_auc(low: Sequence[bool], probability: Sequence[float], fold_of: Sequence[int]) -> float | None:
     """The mean of the per-fold AUCs over folds holding both labels: pooled out-of-fold AUC also compares
     scores across fold models, which punishes a model whose scale shifts between folds."""
-    from sklearn.metrics import roc_auc_score
-
-    values = []
-    for fold in sorted(set(fold_of)):
-        members = [i for i, f in enumerate(fold_of) if f == fold]
-        labels = [low[i] for i in members]
-        if len(set(labels)) == 2:
-            values.append(roc_auc_score(labels, [probability[i] for i in members]))
-    return round(float(sum(values) / len(values)), 4) if values else None
+    return summary(fold_aucs(low, probability, fold_of))["auc_fold_mean"]
 
 
 def compare(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -346,6 +370,23 @@ def compare(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         values["auc_fold_mean"] = mean_fold_auc(result["low"], result[model], result["fold_of"])
         measured.append(values)
     return measured[0], measured[1]
+
+
+#: Labelled data are too thin to trust the AUC when fewer folds than this hold both labels, or the smaller
+#: class has fewer articles than `THIN_CLASS` or comes from fewer sites than `THIN_SITES`.
+THIN_FOLDS, THIN_CLASS, THIN_SITES = 3, 30, 5
+
+
+def thin(rows: Sequence[Row], aucs: Sequence[float | None]) -> str | None:
+    """Why the labelled rows are too thin for the AUC to say much, or None."""
+    reasons = []
+    if sum(auc is not None for auc in aucs) < THIN_FOLDS:
+        reasons.append(f"only {sum(auc is not None for auc in aucs)} of {len(aucs)} folds hold both labels")
+    for label, name in ((True, "low"), (False, "not-low")):
+        members = [row for row in rows if row.low is label]
+        if len(members) < THIN_CLASS or len({row.domain for row in members}) < THIN_SITES:
+            reasons.append(f"{len(members)} {name} articles from {len({row.domain for row in members})} sites")
+    return "; ".join(reasons) or None
 
 
 def evaluate(
@@ -361,11 +402,21 @@ def evaluate(
     rows, skipped = read_rows(path, low_labels)
     if len({row.domain for row in rows}) < 2 or len({row.low for row in rows}) < 2:
         raise ValueError(f"{path}: need at least two domains and both labels ({len(rows)} usable rows)")
-    values = signal_values(rows, workers=workers, progress=progress)
+    values, reasons = assess_rows(rows, workers=workers, progress=progress)
+    kept = [i for i, reason in enumerate(reasons) if reason is None]
+    declined: dict[str, int] = {}
+    for reason in reasons:
+        if reason is not None:
+            key = reason.split(":")[0]
+            declined[key] = declined.get(key, 0) + 1
+    rows, values = [rows[i] for i in kept], [values[i] for i in kept]
+    if len({row.domain for row in rows}) < 2 or len({row.low for row in rows}) < 2:
+        raise ValueError(f"{path}: need at least two domains and both labels among the assessed ({len(rows)} rows)")
     result = cross_validate(rows, values, folds)
     ours, theirs = compare(result)
     shipped = CredibilityModel.default()
     shipped_probability = [shipped.probability(shipped.log_odds(v)) for v in values]
+    folds_measured = summary(fold_aucs(result["low"], result["explained"], result["fold_of"]))
     return {
         **{key: ours[key] for key in ("auc", "f1", "accuracy")},
         "n": len(rows),
@@ -382,52 +433,16 @@ def evaluate(
         "shipped": {**measures(result["low"], shipped_probability), "model": shipped.version},
         "shipped_note": "the shipped model as it is, not refitted: its numbers are optimistic on articles it was "
         "fitted on (scripts/train_credibility.py lists them)",
+        # Discrimination beside spread: per-fold AUCs (None: a fold of one label) and the scores' distribution.
+        "auc_folds": folds_measured["auc_folds"],
+        "auc_fold_std": folds_measured["auc_fold_std"],
+        "folds_with_both_labels": sum(auc is not None for auc in folds_measured["auc_folds"]),
+        "thin": thin(rows, folds_measured["auc_folds"]),
+        "n_not_assessed": len(reasons) - len(kept),
+        "not_assessed": declined,
+        "score_spread": spread([100 * (1 - p) for p in shipped_probability], len(reasons) - len(kept)),
+        "score_spread_out_of_fold": spread([100 * (1 - p) for p in result["explained"]]),
+        "spread_note": "score_spread: the shipped model's scores on these articles, as a report prints them (bands "
+        "are shares of all rows, not-assessed ones included); score_spread_out_of_fold: the fold models' "
+        "uncalibrated scores, whose ranking the auc measures",
     }
-
-
-# -- the shared corpora, as contract CSVs --------------------------------------------------------------
-
-
-def fakes_rows(path: str | Path) -> Iterator[dict[str, str]]:
-    """FA-KES (`FA-KES-Dataset.csv`, latin-1, labels 1 credible / 0 fake) as contract rows."""
-    with open(path, encoding="latin-1", newline="") as handle:
-        for record in csv.DictReader(handle):
-            yield {
-                "text": record["article_content"],
-                "title": record["article_title"],
-                "domain": record["source"].strip().lower(),
-                "label": "credible" if record["labels"].strip() == "1" else "fake",
-                "published": record.get("date", ""),
-            }
-
-
-def fakenewscorpus_rows(path: str | Path) -> Iterator[dict[str, str]]:
-    """The FakeNewsCorpus sample (`news_sample.csv`) as contract rows; its site-level types become the label
-    (rows typed `unknown` or untyped are left out)."""
-    csv.field_size_limit(sys.maxsize)
-    with open(path, encoding="utf-8", newline="") as handle:
-        for record in csv.DictReader(handle):
-            label = (record.get("type") or "").strip().lower()
-            if label in ("", "unknown"):
-                continue
-            yield {
-                "text": record["content"],
-                "title": record.get("title", ""),
-                "domain": record["domain"].strip().lower(),
-                "label": label,
-                "url": record.get("url", ""),
-                "authors": record.get("authors", ""),
-            }
-
-
-def write_contract_csv(rows: Iterable[dict[str, str]], path: str | Path) -> int:
-    """Write contract rows to `path`; returns how many."""
-    columns = ["text", "title", "domain", "label", "url", "authors", "published"]
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({column: row.get(column, "") for column in columns})
-            count += 1
-    return count

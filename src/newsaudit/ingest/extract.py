@@ -14,6 +14,7 @@ from newsaudit.errors import NoArticleError
 from newsaudit.ingest.chrome import ChromeRules, classify_paragraph, split_chrome
 from newsaudit.ingest.readers import RawDocument
 from newsaudit.schema import Article, RemovedChrome, Span
+from newsaudit.schema.audit import replace_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,16 @@ def extract_html(html: str, url: str | None = None, extraction: str = "precision
 
 
 def _from_html(raw: RawDocument, *, remove_chrome: bool, min_text_chars: int, extraction: str) -> Article:
+    from lxml.etree import LxmlError
+
     fields = raw.fields
     try:
-        extracted = extract_html(raw.content, url=fields.get("url"), extraction=extraction)
-    except (ValueError, TypeError, RecursionError) as error:  # trafilatura's lxml can choke on broken trees
-        log.info("extraction failed for %s: %s", raw.source, error)
+        # lxml refuses a whole page for one lone surrogate in it (a str given to the API can hold one).
+        extracted = extract_html(replace_surrogates(raw.content), url=fields.get("url"), extraction=extraction)
+    # trafilatura's lxml can choke on broken trees; htmldate's cleaning trips an assertion in lxml's drop_tree
+    # when an XML-declared page leaves a bare element at the root (found by the fuzz suite).
+    except (ValueError, TypeError, RecursionError, AssertionError, LxmlError) as error:
+        log.info("extraction failed for %s: %r", raw.source, error)
         extracted = None
     if extracted is None or len(extracted["text"].split()) < _MIN_HTML_WORDS:
         raise NoArticleError("no article body found in the HTML")
@@ -129,7 +135,7 @@ def _from_text(raw: RawDocument, *, remove_chrome: bool, min_text_chars: int) ->
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain text: blocks between blank lines; inside a block, one paragraph per line unless
     the block is hard-wrapped prose (then its lines are joined)."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", replace_surrogates(text).replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs: list[str] = []
     for block in _BLANK_LINE.split(text):
         lines = [" ".join(line.split()) for line in block.split("\n")]
@@ -186,21 +192,27 @@ def _assemble(
             "no article text left after removing site chrome" if cuts else "the document has no article text"
         )
     fields = raw.fields
+    url = _valid(url)
     return Article(
-        id=fields.get("id") or article_id(url, text),
+        id=_valid(fields.get("id")) or article_id(url, text),
         text=text,
         url=url,
-        domain=fields.get("domain") or domain_of(url),
-        site_name=site_name,
-        title=title,
-        subtitle=subtitle,
-        published=published,
-        authors=authors,
+        domain=_valid(fields.get("domain")) or domain_of(url),
+        site_name=_valid(site_name),
+        title=_valid(title),
+        subtitle=_valid(subtitle),
+        published=_valid(published),
+        authors=tuple(_valid(name) for name in authors),
         paragraphs=tuple(Span(start, start + len(p), p) for start, p in zip(starts, kept, strict=True)),
         removed=tuple(removed),
         source=raw.source,
         format=raw.format,
     )
+
+
+def _valid(value: str | None) -> str | None:
+    # Metadata given by a caller or a record is kept as given, but no lone surrogate: it could not be written out.
+    return replace_surrogates(value) if isinstance(value, str) else value
 
 
 def _paragraph_starts(paragraphs: Sequence[str]) -> list[int]:
@@ -220,7 +232,10 @@ def article_id(url: str | None, text: str) -> str:
 def domain_of(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[broken": a bad URL in a record or a crawl has no domain, it is not a crash
+        return None
     if not host:
         return None
     return host.removeprefix("www.")

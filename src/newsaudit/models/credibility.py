@@ -15,6 +15,12 @@ A Platt scaling fitted on out-of-fold predictions turns the log-odds into the pr
 `weight` is what it moved the score: the score minus the score with that signal at its reference value (the
 training median, or zero for the documented ones), in points; its `direction` follows the weight's sign.
 
+An article the model cannot read (not the pipeline's language, too short) gets `decline`: label
+"not_assessed" with the reason, the even prior as its numbers and no weights, instead of a confident-looking
+score made of the signals that happen to be language-free. The model file also holds how well the model
+separated articles of sites it was not fitted on (`HeldOut`, measured at training time), which the reports
+print beside the score.
+
 It judges sourcing, provenance and presentation, not whether the events reported happened.
 """
 
@@ -44,6 +50,11 @@ TRANSFORMS: dict[str, Callable[[float], float]] = {
 NEUTRAL_POINTS = 0.5
 #: How many signals `Credibility.top_signals` lists.
 TOP_SIGNALS = 6
+#: The label of an article the model does not assess.
+NOT_ASSESSED = "not_assessed"
+#: Below this held-out AUC (pooled over the labelled corpora' domain-disjoint folds) the separation is weak:
+#: the reports then say so beside the score. 0.7 is the usual floor of "acceptable" discrimination.
+WEAK_AUC = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,34 @@ class Feature:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldOut:
+    """How well the model ranked articles of sites held out of its fit (AUC over domain-disjoint folds of
+    the labelled corpora, pooled and per corpus), written into the model file at training time."""
+
+    auc: float
+    auc_fold_mean: float | None = None
+    auc_fold_std: float | None = None
+    by_corpus: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def weak(self) -> bool:
+        return self.auc < WEAK_AUC
+
+    def line(self) -> str:
+        """One sentence for the reports: the measured separation, and plainly when it is weak."""
+        corpora = ", ".join(f"{name} {auc:.2f}" for name, auc in self.by_corpus)
+        text = (
+            f"On sites held out of its fit, the model scored a low-credibility article below a credible one "
+            f"{self.auc:.0%} of the time (AUC {self.auc:.2f}, where 0.50 is chance"
+            + (f"; {corpora}" if corpora else "")
+            + ")"
+        )
+        if self.weak:
+            return text + ": weak separation, so read the signals and their evidence rather than the number."
+        return text + "."
+
+
+@dataclass(frozen=True, slots=True)
 class CredibilityModel:
     """Feature weights, intercept, Platt calibration and the reputation log-odds, read from JSON."""
 
@@ -70,6 +109,7 @@ class CredibilityModel:
     intercept: float
     calibration: tuple[float, float]
     reputation: dict[str, float]
+    held_out: HeldOut | None = None
 
     @classmethod
     @cache
@@ -86,12 +126,24 @@ class CredibilityModel:
             if feature.transform not in TRANSFORMS:
                 raise ValueError(f"unknown transform {feature.transform!r} for {feature.signal}")
         calibration = data.get("calibration", {"slope": 1.0, "offset": 0.0})
+        held = data.get("held_out")
+        held_out = (
+            HeldOut(
+                float(held["auc"]),
+                held.get("auc_fold_mean"),
+                held.get("auc_fold_std"),
+                tuple((name, float(auc)) for name, auc in held.get("by_corpus", {}).items()),
+            )
+            if held
+            else None
+        )
         return cls(
             data["version"],
             features,
             float(data["intercept"]),
             (float(calibration["slope"]), float(calibration["offset"])),
             {key: float(value) for key, value in data.get("reputation", {}).items()},
+            held_out,
         )
 
     def log_odds(self, values: dict[str, float], reputation: str | None = None) -> float:
@@ -133,6 +185,30 @@ class CredibilityModel:
             model=self.version,
         )
         return tuple(weighted), credibility
+
+    def decline(
+        self, signals: Sequence[Signal], reason: str, reputation: str | None = None
+    ) -> tuple[tuple[Signal, ...], Credibility]:
+        """The assessment of an article the model cannot read: `not_assessed` with the reason; the numbers
+        are the even prior (score 50, probability 0.5: no information) and no signal moved them."""
+        weighted = tuple(replace(signal, weight=0.0, direction="neutral") for signal in signals)
+        credibility = Credibility(
+            score=50.0,
+            probability_low=0.5,
+            label=NOT_ASSESSED,
+            top_signals=(),
+            reputation=reputation,
+            model=self.version,
+            assessed=False,
+            reason=reason,
+        )
+        return weighted, credibility
+
+
+def held_out_for(version: str) -> HeldOut | None:
+    """The shipped model's held-out separation, when `version` (an assessment's `model`) is the shipped one."""
+    model = CredibilityModel.default()
+    return model.held_out if model.version == version else None
 
 
 def band(score: float) -> str:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 MODEL_DIR = "models/minilm_static"
 #: Texts encoded per look-up: bounds the temporary (tokens × dim) array to a few tens of MB.
 _CHUNK = 512
+#: Token vectors gathered at once at most (about 64 MB at 256 dimensions): a longer look-up (a whole 5 MB
+#: article, for stance) is summed in slices of this many tokens.
+_GATHER = 1 << 16
 
 
 class Embedder:
@@ -107,7 +110,13 @@ class Embedder:
             return
         # `rows` is sorted, so each text's tokens are one run: sum the runs of the texts that have any.
         present, starts = np.unique(rows, return_index=True)
-        out[present] = np.add.reduceat(self._vectors[ids], starts, axis=0)
+        if len(ids) <= _GATHER:
+            out[present] = np.add.reduceat(self._vectors[ids], starts, axis=0)
+            return
+        ends = [*starts[1:].tolist(), len(ids)]
+        for row, start, end in zip(present.tolist(), starts.tolist(), ends, strict=True):
+            for first in range(start, end, _GATHER):
+                out[row] += self._vectors[ids[first : min(first + _GATHER, end)]].sum(axis=0)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -80,6 +80,10 @@ FLAGS = (
 )
 #: The convolutions' dilations; the receptive field is 1 + 2 × sum(dilations) tokens.
 DILATIONS = (1, 2, 4, 8, 1)
+#: Docs longer than this many tokens go through the network in windows of this size (each with the
+#: receptive field's tokens either side as context), so a 5 MB text needs tens of MB, not gigabytes; the
+#: probabilities are those of one pass (to float rounding), and Docs up to this size take the one pass itself.
+WINDOW = 16_384
 _QUOTE_CHARS = frozenset("\"“'‘")
 _IOB = {1: 2, 3: 1}  # spaCy's ENT_IOB codes (1 = I, 3 = B) -> 2 = inside, 1 = beginning; 0 otherwise
 
@@ -132,8 +136,24 @@ class RoleTagger:
         categorical, flags = token_features(doc, self._lookups(doc))
         return self.forward(categorical, flags, np.asarray(doc.tensor, dtype=np.float32))
 
-    def forward(self, categorical: np.ndarray, flags: np.ndarray, tensor: np.ndarray) -> np.ndarray:
-        """The network on prepared inputs (also what the training script checks its export against)."""
+    def forward(
+        self, categorical: np.ndarray, flags: np.ndarray, tensor: np.ndarray, window: int = WINDOW
+    ) -> np.ndarray:
+        """The network on prepared inputs (also what the training script checks its export against), in
+        windows of `window` tokens when there are more."""
+        n = len(categorical)
+        if n <= window:
+            return self._forward(categorical, flags, tensor)
+        margin = sum(DILATIONS)  # how far a token's output sees: outside a window's margin it is exact
+        out = np.empty((n, len(ROLES)), dtype=np.float32)
+        for start in range(0, n, window):
+            end = min(start + window, n)
+            lo, hi = max(start - margin, 0), min(end + margin, n)
+            probabilities = self._forward(categorical[lo:hi], flags[lo:hi], tensor[lo:hi])
+            out[start:end] = probabilities[start - lo : end - lo]
+        return out
+
+    def _forward(self, categorical: np.ndarray, flags: np.ndarray, tensor: np.ndarray) -> np.ndarray:
         w = self.weights
         parts = [w[f"embed.{name}"][categorical[:, column]] for column, name in enumerate(CATEGORICAL)]
         hidden = np.concatenate([*parts, flags, tensor], axis=1) @ w["proj.weight"] + w["proj.bias"]

@@ -2,13 +2,22 @@
 
 from newsaudit.nlp.language import LanguageGuesser
 from newsaudit.nlp.loading import import_spacy, lemma, load_pipeline, load_sentencizer, pipeline_name
-from newsaudit.nlp.parsing import CHUNK_CHARS, doc_entities, doc_text, parse, quotation_spans, split_for_parsing
+from newsaudit.nlp.parsing import (
+    CHUNK_CHARS,
+    doc_entities,
+    doc_text,
+    entities_within,
+    parse,
+    quotation_spans,
+    split_for_parsing,
+)
 
 __all__ = [
     "CHUNK_CHARS",
     "LanguageGuesser",
     "doc_entities",
     "doc_text",
+    "entities_within",
     "import_spacy",
     "lemma",
     "load_pipeline",

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newsaudit.models.credibility import held_out_for
 from newsaudit.schema import Audit
 
 #: spaCy entity labels grouped the way a reader thinks of them.
@@ -115,10 +116,13 @@ def sources(audit: Audit) -> RenderableType | None:
     profile = audit.sourcing or {}
     title = "Sources"
     if profile:
+        title += f"  ·  {profile.get('n_named_sources', 0)} named"
+    title += claim_shares(audit)
+    if profile:
         title += (
-            f"  ·  {profile.get('n_named_sources', 0)} named  ·  "
-            f"{profile.get('share_anonymous_or_unnamed', 0):.0%} of sentences on anonymous or unnamed sources  ·  "
-            f"{profile.get('share_unattributed', 0):.0%} unattributed"
+            f"  ·  of {profile.get('n_sentences', len(audit.sentences))} sentences: "
+            f"{profile.get('share_anonymous_or_unnamed', 0):.0%} on anonymous or unnamed sources, "
+            f"{profile.get('share_unattributed', 0):.0%} with no attribution"
         )
     table = Table(title=title, title_justify="left", expand=True)
     table.add_column("who", ratio=2)
@@ -131,6 +135,17 @@ def sources(audit: Audit) -> RenderableType | None:
             Text(_shorten(name, 70)), Text(kind, style=KIND_STYLES.get(kind, "")), str(row["count"]), Text(cues)
         )
     return table
+
+
+def claim_shares(audit: Audit) -> str:
+    """The sourcing of the claims, which the credibility signals count, so that a report's figures on claims
+    and on sentences each say their base ("of 22 claims", "of 40 sentences")."""
+    if not audit.claims:
+        return ""
+    total = len(audit.claims)
+    anonymous = sum(1 for claim in audit.claims if claim.source_kind in ("anonymous", "unnamed_group"))
+    unattributed = sum(1 for claim in audit.claims if claim.source_kind == "unattributed")
+    return f"  ·  of {total} claims: {anonymous} on anonymous or unnamed sources, {unattributed} with no source"
 
 
 KIND_STYLES = {
@@ -253,6 +268,13 @@ def credibility(audit: Audit) -> RenderableType | None:
     assessed = audit.credibility
     if assessed is None:
         return None
+    if not assessed.assessed:
+        line = Text("Credibility ")
+        line.append("not assessed", style="bold")
+        line.append(f": {assessed.reason or 'no reason given'}")
+        if assessed.reputation is not None:
+            line.append(f"  (site reputation {assessed.reputation})", style="dim")
+        return line
     style = {"low": "bold red", "mixed": "bold yellow", "high": "bold green"}.get(assessed.label, "bold")
     line = Text("Credibility ")
     line.append(f"{assessed.score:.0f}/100 {assessed.label}", style=style)
@@ -260,6 +282,9 @@ def credibility(audit: Audit) -> RenderableType | None:
     if assessed.reputation is not None:
         line.append(f"; site reputation {assessed.reputation}", style="dim")
     line.append(")  — judges sourcing, provenance and presentation, not whether the events happened", style="dim")
+    held_out = held_out_for(assessed.model)
+    if held_out is not None:
+        line.append("\n" + held_out.line(), style="yellow" if held_out.weak else "dim")
     table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("signal", style="cyan", no_wrap=True)

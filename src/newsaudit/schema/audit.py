@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -27,7 +28,9 @@ from newsaudit.schema.findings import (
     Stance,
 )
 
-SCHEMA_VERSION = "1.6.0"
+SCHEMA_VERSION = "1.7.0"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Severity = Literal["error", "warning"]
 
@@ -82,6 +85,9 @@ class Audit:
 def plain(value: Any) -> Any:
     """A finding (or any value of the data model) as plain dicts, lists and scalars: the JSON contract's shape."""
     # dataclasses.asdict would deep-copy every dict; this walk is cheaper and turns tuples into lists.
+    if isinstance(value, str):
+        # The readers let no lone surrogate in, but an Article built by a caller can hold one.
+        return replace_surrogates(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
@@ -89,6 +95,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     return value
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a JSON escape such as "\\ud800", a lax codec) replaced by U+FFFD, one for
+    one so every offset holds: a surrogate cannot be encoded as UTF-8, so no file, page, store or spaCy takes it."""
+    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub("\ufffd", text)
 
 
 @cache

@@ -48,13 +48,17 @@ AttributionType = Literal["direct", "indirect", "according_to", "introduced"]
 @dataclass(frozen=True, slots=True)
 class Source:
     """The source span as written, its kind, and the name it resolves to (after pronouns and descriptions
-    are followed back to an earlier mention); `name` is None for anonymous sources."""
+    are followed back to an earlier mention). Mentions that corefer are one `entity` (numbered from 0 in the
+    order of first mention; None for "unattributed"), with the same kind and name on every mention. An
+    unnamed source's name ties its mentions: "Tomas Brevik's lawyer" for "his lawyer", its first description
+    where it is mentioned more than once, else None."""
 
     start: int
     end: int
     text: str
     kind: str
     name: str | None = None
+    entity: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,8 @@ class Hedge:
 
 @dataclass(frozen=True, slots=True)
 class Denial:
-    """A denial (or a contradiction between two sources) and the earlier statements it disputes."""
+    """A denial (or a contradiction between two sources) and the earlier statements it disputes; `reasons`
+    says why each of `disputes` was linked (same order), so a reader can check the link."""
 
     cue: Span
     kind: str
@@ -89,6 +94,7 @@ class Denial:
     source: Source | None = None
     target: Span | None = None
     disputes: tuple[Span, ...] = ()
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +257,10 @@ class Credibility:
     reports): `score` 0–100 (higher = more trustworthy), `probability_low` the calibrated probability that it
     belongs with low-credibility articles, `label` its band (`CREDIBILITY_BANDS`), `top_signals` the names of
     the signals that moved the score most (largest |weight| first), `reputation` the site's rating in the
-    loaded source lists ("unknown" when unlisted, None when no list is loaded), `model` the weights' version."""
+    loaded source lists ("unknown" when unlisted, None when no list is loaded), `model` the weights' version.
+    `assessed` is False when the text gives the model nothing to read (not the pipeline's language, too
+    short): then `label` is "not_assessed", `reason` says why, and score 50 / probability 0.5 are the even
+    prior, i.e. no information, not a verdict."""
 
     score: float
     probability_low: float
@@ -259,3 +268,5 @@ class Credibility:
     top_signals: tuple[str, ...]
     reputation: str | None = None
     model: str = ""
+    assessed: bool = True
+    reason: str | None = None

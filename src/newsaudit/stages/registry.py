@@ -7,6 +7,11 @@ findings keyed by the names it assigns, and each finding has exactly one stage t
 outside world a stage sees is `Context.stores` (the corpus, fact-check and source stores the settings name,
 opened once per process). This module imports no stage: `newsaudit.stages` imports them and writes the
 default order out in one list.
+
+Beside what it assigns, a stage may return `WARNINGS`: `StageWarning`s the Auditor records as the audit's
+warnings under the stage's name. The use for them is a cap: a stage that bounds its work on a huge document
+(so that its cost stays linear in the text) says so with `work_capped(...)` rather than silently finding
+less.
 """
 
 from __future__ import annotations
@@ -41,6 +46,22 @@ class Context:
 
 
 StageFunction = Callable[[Context], dict[str, Any]]
+
+#: The key under which a stage may return a tuple of `StageWarning`s beside the findings it assigns.
+WARNINGS = "warnings"
+
+
+@dataclass(frozen=True, slots=True)
+class StageWarning:
+    """Something a stage wants the audit to say about its own work (a warning, never a finding)."""
+
+    code: str
+    message: str
+
+
+def work_capped(message: str) -> StageWarning:
+    """The warning of a stage that bounded its work on this document: what it did not do, and the bound."""
+    return StageWarning("work_capped", message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +100,8 @@ def resolve(names: Iterable[str]) -> tuple[Stage, ...]:
     stages = []
     for name in names:
         current = REGISTRY[name]
+        if WARNINGS in current.assigns:
+            raise SettingsError(f"stage {name!r} assigns {WARNINGS!r}, the name reserved for its warnings")
         missing = [need for need in current.requires if need not in available]
         if missing:
             raise SettingsError(f"stage {name!r} needs {', '.join(missing)}, which no earlier stage assigns")

@@ -3,6 +3,7 @@
 Each is one SQLite file by default (the corpus also PostgreSQL by URL), opened through what `base` shares
 (`SQLiteStore`, `AddResult`). `Stores` names the ones an audit uses and opens each once per process, on first use,
 for the stages that read them (the fact-check and source stores read-only; the corpus as `Corpus` opens it).
+`Stores.check` opens each one up front, so a missing or corrupt store stops a run once, before its first article.
 """
 
 from __future__ import annotations
@@ -30,6 +31,26 @@ class Stores:
     @classmethod
     def from_settings(cls, settings: Settings) -> Stores:
         return cls(settings.corpus or None, settings.factchecks or None, settings.sources or None)
+
+    def check(self) -> None:
+        """Open every store named here and close it again: a missing, corrupt or foreign store raises its error
+        (`CorpusError`, `FactCheckError`, `SourceStoreError`) now, once, instead of one error in every audit.
+
+        A corpus file must exist already and hold the corpus tables: checking never creates one.
+        """
+        from newsaudit.stores.corpus import Corpus
+        from newsaudit.stores.corpus.backends import SQLiteBackend
+        from newsaudit.stores.factchecks import FactCheckStore
+        from newsaudit.stores.sources import SourceStore
+
+        if self.corpus:
+            if not self.corpus.startswith(("postgresql://", "postgres://")) and self.corpus != ":memory:":
+                SQLiteBackend(self.corpus, read_only=True).close()
+            Corpus(self.corpus).close()
+        if self.factchecks:
+            FactCheckStore(self.factchecks, read_only=True).close()
+        if self.sources:
+            SourceStore(self.sources, read_only=True).close()
 
     def open_corpus(self) -> Corpus | None:
         from newsaudit.stores.corpus import Corpus

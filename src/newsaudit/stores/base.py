@@ -5,7 +5,8 @@
 whole transaction back). A subclass names its error class, what it is called in messages, its schema and its
 pragmas; opening it then:
 
-- refuses a missing file when read-only (`no <noun> at <path>`), and opens it with `mode=ro`;
+- refuses a missing file when read-only (`no <noun> at <path>`), opens it with `mode=ro` and reads its tables
+  (`probe`, else every table the schema creates), so a corrupt or foreign file fails there, once;
 - otherwise creates the file's folder, applies the pragmas (`wal`: write-ahead log, files only) and the schema;
 - turns any SQLite error while opening into the store's error (`<path> is not a usable <noun>: <error>`).
 
@@ -14,6 +15,7 @@ pragmas; opening it then:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from newsaudit.errors import StoreError
+
+_CREATED_TABLE = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +73,8 @@ class SQLiteStore(Store):
     noun: ClassVar[str] = "store"
     #: Run (`executescript`) when the store is opened for writing.
     schema: ClassVar[str] = ""
-    #: Run when the store is opened read-only, so an unusable file fails at once rather than at the first read.
+    #: Run when the store is opened read-only, so an unusable file fails at once rather than at the first read;
+    #: None: select from every table `schema` creates.
     probe: ClassVar[str | None] = None
     #: Write-ahead log and `synchronous = NORMAL`, for files (not ":memory:").
     wal: ClassVar[bool] = False
@@ -101,11 +106,20 @@ class SQLiteStore(Store):
                 self.db.execute(pragma)
             if not read_only:
                 self.db.executescript(self.schema)
-            elif self.probe is not None:
-                self.db.execute(self.probe).fetchall()
+            elif not in_memory:
+                for probe in self.probes():
+                    self.db.execute(probe).fetchall()
         except sqlite3.DatabaseError as error:
             self.db.close()
             raise self.error(f"{self.path} is not a usable {self.noun}: {error}") from error
+
+    @classmethod
+    def probes(cls) -> list[str]:
+        """What a read-only open runs: `probe`, else one empty select per table the schema creates (a file
+        that is not SQLite, or is another kind of store, fails on the first)."""
+        if cls.probe is not None:
+            return [cls.probe]
+        return [f"SELECT 1 FROM {name} LIMIT 0" for name in _CREATED_TABLE.findall(cls.schema)]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)

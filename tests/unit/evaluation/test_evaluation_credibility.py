@@ -24,13 +24,16 @@ pytest.importorskip("sklearn")
 LOW = (
     "SHOCKING Truth About {topic} They Don't Want You To Know!!\n\nVerified ✓\n\n"
     "Anonymous insiders say the {topic} plan is a disgusting hoax pushed by a secret cabal. "
-    "Sources close to the council claimed the whole thing is rigged!!! WAKE UP, one insider warned."
+    "Sources close to the council claimed the whole thing is rigged!!! WAKE UP, one insider warned. "
+    "Nobody at the town hall will say who signed the {topic} deal, and the council has not answered a single "
+    "question about it, insiders say."
 )
 HIGH = (
     "Council Approves {topic} Plan\n\n"
     "The town council approved the {topic} plan on Tuesday, council member Dana Whitfield said. "
     "Planning officer Marcus Lee told reporters the work would start in March and cost 1.2 million dollars. "
-    "The residents' association said in a statement that it welcomed the decision."
+    "The residents' association said in a statement that it welcomed the decision. "
+    "Work on the {topic} is expected to last about eight months, the council's published minutes show."
 )
 TOPICS = ("harbor", "library", "bridge", "school", "market", "tram")
 
@@ -42,6 +45,7 @@ def write_fixture(path):
             rows.append({"text": LOW.format(topic=topic), "domain": f"loud{site}.test", "label": "fake"})
             rows.append({"text": HIGH.format(topic=topic), "domain": f"calm{site}.test", "label": "reliable"})
     rows.append({"text": "A story.", "domain": "odd.test", "label": "unknown-label"})
+    rows.append({"text": "Council Meets\n\nThe council met on Tuesday.", "domain": "stub.test", "label": "fake"})
     rows.append({"text": "", "domain": "empty.test", "label": "fake"})
     for row in rows:
         row["title"] = row["text"].split("\n")[0]
@@ -64,8 +68,9 @@ def test_read_rows_maps_labels_and_skips_the_unusable(tmp_path):
     write_fixture(path)
     rows, skipped = read_rows(path)
     assert skipped == 2
-    assert len(rows) == 24 and sum(row.low for row in rows) == 12
-    assert all(row.low == row.domain.startswith("loud") for row in rows)
+    sites = [row for row in rows if row.domain != "stub.test"]  # the stub the pipeline will not assess
+    assert len(rows) == 25 and len(sites) == 24 and sum(row.low for row in sites) == 12
+    assert all(row.low == row.domain.startswith("loud") for row in sites)
     numeric = tmp_path / "numeric.csv"
     write_contract_csv([{"text": "x y z", "domain": "a.test", "label": "0"}], numeric)
     assert read_rows(numeric)[0] == [] and read_rows(numeric, ["0"])[0][0].low
@@ -114,6 +119,26 @@ def test_eval_credibility_prints_both_models(tmp_path):
     assert data["split"].startswith("domain-disjoint")
     # The two kinds of site differ in every signal the model reads: held-out sites are told apart.
     assert data["auc"] >= 0.9
+
+
+def test_eval_credibility_reports_spread_beside_discrimination(tmp_path):
+    """Per-fold AUCs with their mean and spread, the score distribution with its bands, and the stub the
+    pipeline does not assess counted apart rather than scored."""
+    path = tmp_path / "labelled.csv"
+    write_fixture(path)
+    result = CliRunner().invoke(app, ["eval", "credibility", str(path), "--folds", "4", "--workers", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["auc_folds"]) == 4 and data["auc_fold_mean"] is not None and data["auc_fold_std"] >= 0
+    assert data["n_not_assessed"] == 1 and data["not_assessed"] == {"too short": 1}
+    for key in ("score_spread", "score_spread_out_of_fold"):
+        spread = data[key]
+        assert spread["min"] <= spread["p10"] <= spread["p50"] <= spread["p90"] <= spread["max"]
+        assert set(spread["bands"]) == {"low", "mixed", "high", "not_assessed"}
+    assert data["score_spread"]["n"] == 24 and data["score_spread"]["bands"]["not_assessed"] == pytest.approx(1 / 25)
+    assert sum(data["score_spread"]["bands"].values()) == pytest.approx(1.0)
+    # Twelve articles a class from four sites each: too thin to trust the AUC, and the output says so.
+    assert "12 low articles from 4 sites" in data["thin"]
 
 
 def test_eval_credibility_refuses_a_one_label_file(tmp_path):

@@ -55,3 +55,13 @@ def test_decode_gzip_bomb_stops_at_the_limit():
     bomb = gzip.compress(b"a" * 5_000_000)
     with pytest.raises(InputTooLargeError):
         decode(bomb, max_bytes=100_000)
+
+
+@pytest.mark.parametrize("declared", ["undefined", "unicode_escape", "raw_unicode_escape", "utf-7", "idna"])
+def test_decode_a_python_codec_declared_as_charset_is_ignored(declared):
+    # Found by the fuzz suite: "undefined" raised UnicodeError and the escape codecs made lone surrogates. None of
+    # these is a character set (nor UTF-7, nor IDNA): the bytes are decoded as if no charset was named.
+    data = b"Caf\xe9 au lait +2AA- \\ud800 " + b"a" * 70
+    for text in (decode(data, declared=declared), decode(f'<meta charset="{declared}">'.encode() + data)):
+        text.encode("utf-8")
+        assert "\\ud800" in text and "+2AA-" in text

@@ -119,3 +119,31 @@ def test_extract_ids_are_stable_and_domains_clean():
     assert domain_of("https://www.News.example.org:8080/a?b=1") == "news.example.org"
     assert domain_of("news.example.org/path") == "news.example.org"
     assert domain_of(None) is None
+
+
+def test_extract_lone_surrogates_become_replacement_characters():
+    # Found by the fuzz suite: one lone surrogate (a str given to the API, a JSON escape) made lxml refuse the
+    # whole page, and went into the text and title of a plain text, where no file, page or store could hold it.
+    sentence = "The mayor said \ud800 on Monday that the bridge over the river was safe for everyone."
+    page = extract_article(RawDocument(fictional_html(f"<p>{sentence}</p>" * 2), "html", "test", "html"))
+    text = extract_article(text_document(f"A Fictional Headline\n\n{sentence}", title="A \udfff title"))
+    assert "The mayor said \ufffd on Monday" in page.text and "The mayor said \ufffd on Monday" in text.text
+    assert text.title == "A \ufffd title"
+
+
+def test_extract_url_that_cannot_be_split_has_no_domain():
+    # Found by the fuzz suite: urllib raises ValueError ("Invalid IPv6 URL") for these, out of Auditor.audit.
+    for url in ("http://[::1", "http://[abc]/", "//["):
+        assert domain_of(url) is None
+    article = extract_article(text_document("A Fictional Headline\n\nThe mayor said so on Monday.", url="http://[::1"))
+    assert article.url == "http://[::1" and article.domain is None
+
+
+def test_extract_page_that_trips_the_date_finder_is_no_article():
+    # Found by the fuzz suite: htmldate's cleaning raised AssertionError (lxml drop_tree on a root element).
+    with pytest.raises(NoArticleError):
+        extract_article(
+            RawDocument(
+                "<?xml version='1.0' encoding='utf-8'?><html><body><iframe></iframe></body></html>", "html", "t", "html"
+            )
+        )

@@ -2,11 +2,12 @@ import csv
 import gzip
 import io
 import json
+import os
 
 import pytest
 
 from newsaudit.errors import UnsupportedFormatError
-from newsaudit.ingest.readers import FieldMap, RawDocument, ReadFailure, detect_format, read
+from newsaudit.ingest.readers import FieldMap, RawDocument, ReadFailure, count_documents, detect_format, read
 from tests.conftest import SCRAPED_STORY, fictional_html
 
 
@@ -43,15 +44,53 @@ def test_readers_text_file_is_titled(tmp_path):
     assert document.kind == "text" and document.titled and document.format == "text"
 
 
-def test_readers_directory_is_walked_recursively_skipping_hidden_and_unknown(tmp_path):
+def test_readers_directory_is_walked_recursively_reporting_what_it_leaves_out(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "one.html").write_text(fictional_html(), encoding="utf-8")
     (tmp_path / "two.txt").write_text(SCRAPED_STORY, encoding="utf-8")
     (tmp_path / "three.html.gz").write_bytes(gzip.compress(fictional_html().encode()))
     (tmp_path / ".hidden.txt").write_text("secret", encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
-    sources = [document.source for document in read([tmp_path])]
+    left_out = []
+    sources = [document.source for document in read([tmp_path], on_skip=lambda *skip: left_out.append(skip))]
     assert [s.split("/")[-1] for s in sources] == ["one.html", "three.html.gz", "two.txt"]
+    assert [(path.split("/")[-1], reason) for path, reason in left_out] == [
+        (".hidden.txt", "hidden"),
+        ("image.png", "not an article format"),
+    ]
+
+
+def test_readers_every_file_in_a_folder_is_a_document_or_a_failure_as_it_is_alone(tmp_path):
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    (folder / "story").write_text("A fictional headline\n\nThe ferry to Lowmarsh ran late on Friday.\n")
+    (folder / "blob").write_bytes(bytes(range(256)) * 8)
+    (folder / "gone.html").symlink_to(folder / "deleted.html")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "loop").symlink_to(folder)
+    left_out = []
+    walked = {item.source.split("/")[-1]: item for item in read([folder], on_skip=lambda *s: left_out.append(s))}
+    assert sorted(walked) == ["blob", "gone.html", "pipe.txt", "story"]
+    assert isinstance(walked["story"], RawDocument) and walked["story"].kind == "text"
+    assert walked["blob"].error.code == "binary_input"
+    assert "broken symbolic link" in str(walked["gone.html"].error)
+    assert "not a regular file" in str(walked["pipe.txt"].error)
+    assert [reason for _, reason in left_out] == ["a folder already read (a symbolic link loop)"]
+    for name in ("story", "blob", "gone.html"):  # alone, the same file gives the same kind of record
+        [alone] = read([folder / name])
+        assert type(alone) is type(walked[name])
+        assert type(getattr(alone, "error", None)) is type(getattr(walked[name], "error", None))
+
+
+def test_readers_count_documents_when_the_names_tell(tmp_path):
+    (tmp_path / "a.html").write_text(fictional_html())
+    (tmp_path / "b.txt.gz").write_bytes(gzip.compress(SCRAPED_STORY.encode()))
+    (tmp_path / "notes.md").write_text("left out")
+    assert count_documents([tmp_path]) == 2
+    assert count_documents([tmp_path / "a.html", tmp_path]) == 3
+    (tmp_path / "more.jsonl").write_text('{"text": "x"}\n')
+    assert count_documents([tmp_path]) is None  # a JSONL file may hold any number
+    assert count_documents(["-"]) is None
 
 
 def test_readers_jsonl_maps_default_fields_and_keeps_going_after_a_bad_line(tmp_path):
@@ -191,3 +230,53 @@ def test_readers_missing_path_and_unknown_format_raise():
         list(read(["/no/such/file.html"]))
     with pytest.raises(UnsupportedFormatError):
         list(read(["-"], format="pdf"))
+
+
+def test_readers_a_missing_path_raises_before_anything_is_read(tmp_path):
+    (tmp_path / "first.txt").write_text(SCRAPED_STORY, encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match=r"missing\.txt"):
+        read([tmp_path / "first.txt", tmp_path / "missing.txt"])  # at the call, not at the second document
+
+
+def test_readers_json_nested_deeper_than_recursion_is_a_failure_not_a_crash():
+    # Found by the fuzz suite: json.loads raised RecursionError out of the reader.
+    lines = b"[" * 100_000 + b'\n{"text": "The mayor said so on Monday."}\n'
+    items = list(read(["-"], format="jsonl", stdin=io.BytesIO(lines)))
+    assert [type(item).__name__ for item in items] == ["ReadFailure", "RawDocument"]
+    assert "nested too deeply" in str(items[0].error)
+    [failure] = list(read(["-"], format="json", stdin=io.BytesIO(b"[" * 100_000)))
+    assert isinstance(failure, ReadFailure)
+
+
+def test_readers_json_lone_surrogate_escapes_become_replacement_characters():
+    # Found by the fuzz suite: "\ud800" in a JSON string went through as a lone surrogate, which no file, page or
+    # store can hold.
+    line = b'{"text": "The mayor \\ud800 said so.", "title": "A \\udfff title", "authors": ["Ana \\ud83d"]}'
+    [document] = list(read(["-"], format="jsonl", stdin=io.BytesIO(line)))
+    assert document.content == "The mayor \ufffd said so."
+    assert document.fields["title"] == "A \ufffd title" and document.fields["authors"] == ("Ana \ufffd",)
+
+
+def test_readers_csv_line_separators_inside_an_unquoted_field_stay_in_it():
+    # Found by the fuzz suite: the codecs reader ended lines at U+2028, NEL and form feed too, splitting the row.
+    data = "id,text\n1,The mayor\u2028said so on Monday.\n2,The council\x0cagreed.\n".encode()
+    documents = list(read(["-"], format="csv", stdin=io.BytesIO(data)))
+    contents = [document.content for document in documents]
+    assert contents == ["The mayor\u2028said so on Monday.", "The council\x0cagreed."]
+
+
+@pytest.mark.parametrize("format", ["jsonl", "csv"])
+def test_readers_gzipped_corpus_is_decompressed_and_a_truncated_one_fails_once(tmp_path, format):
+    # Found by the fuzz suite: corpus.jsonl.gz and corpus.csv.gz were read as their compressed bytes.
+    if format == "jsonl":
+        data = "".join(json.dumps({"id": n, "text": f"The mayor said so on day {n}."}) + "\n" for n in range(200))
+    else:
+        data = "id,text\n" + "".join(f"{n},The mayor said so on day {n}.\n" for n in range(200))
+    packed = gzip.compress(data.encode())
+    (tmp_path / f"corpus.{format}.gz").write_bytes(packed)
+    (tmp_path / f"cut.{format}.gz").write_bytes(packed[: len(packed) // 2])
+    whole = list(read([tmp_path / f"corpus.{format}.gz"]))
+    assert [document.content for document in whole] == [f"The mayor said so on day {n}." for n in range(200)]
+    cut = list(read([tmp_path / f"cut.{format}.gz"]))
+    assert all(isinstance(item, RawDocument) for item in cut[:-1]) and isinstance(cut[-1], ReadFailure)
+    assert "gzip data is truncated" in str(cut[-1].error)

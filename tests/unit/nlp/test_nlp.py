@@ -76,3 +76,12 @@ def test_nlp_fast_attribute_ruler_gives_spacys_exact_annotations(auditor):
         (t.text, t.pos_, str(t.morph), t.tag_) for t in expected
     ]
     assert [lemma(t) for t in actual] == [t.lemma_ for t in expected]
+
+
+def test_nlp_parse_reads_a_lone_surrogate_as_a_replacement_character():
+    # Found by the fuzz suite: spaCy's tokenizer raised UnicodeEncodeError hashing a lone surrogate. It is parsed as
+    # U+FFFD in its place, so every offset still holds.
+    from newsaudit.nlp import load_sentencizer
+
+    [doc] = list(parse(load_sentencizer(), ["The mayor \ud800 said so.\n\nIt \udfff was closed."], chunk_chars=16))
+    assert doc.text == "The mayor \ufffd said so.\n\nIt \ufffd was closed."

@@ -390,6 +390,37 @@ def test_gauge_and_reputation(story):
     assert "does not decide whether the events it reports are true" in page
 
 
+def test_not_assessed_shows_the_reason_instead_of_a_gauge(story):
+    declined = Credibility(50.0, 0.5, "not_assessed", (), assessed=False, reason="too short: 14 words <b>")
+    page = render_html(dataclasses.replace(story, credibility=declined))
+    section = page[page.index('<section class="credibility"') :]
+    section = section[: section.index("</section>")]
+    assert "Not assessed: too short: 14 words &lt;b&gt;." in section
+    assert "<svg" not in section and "50 / 100" not in section and "mixed" not in section
+
+
+def test_separation_on_held_out_sites_stands_beside_the_score(story):
+    from newsaudit.models.credibility import CredibilityModel
+
+    model = CredibilityModel.default()
+    assert model.held_out is not None  # the shipped model says how well it separated unseen sites
+    audit = with_assessment(story)
+    shipped = dataclasses.replace(audit, credibility=dataclasses.replace(audit.credibility, model=model.version))
+    page = render_html(shipped)
+    assert "held out of its fit" in page and f"AUC {model.held_out.auc:.2f}" in page
+    assert ('class="cred-separation weak"' in page) == model.held_out.weak
+    assert ("weak separation" in page) == model.held_out.weak
+    # An assessment by another model version gets no figures that are not its own.
+    assert "held out of its fit" not in render_html(audit)
+
+
+def test_sourcing_says_what_each_share_counts(story):
+    tree = parse(render_html(story))
+    section = next(node for node in tree.root.walk() if node.attrs.get("id") == "sourcing").text()
+    assert f"Of {len(story.claims)} check-worthy claims" in section
+    assert f"Of {story.sourcing['n_sentences']} sentences" in section
+
+
 def test_sourcing_chart_has_a_table_fallback(story):
     tree = parse(render_html(story))
     section = next(node for node in tree.root.walk() if node.attrs.get("id") == "sourcing")

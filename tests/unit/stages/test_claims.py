@@ -77,3 +77,29 @@ def test_claims_skipped_for_non_english(auditor):
     text = "Der Stadtrat hat am Montag beschlossen, die Brücke für zwei Millionen Euro zu sanieren. " * 3
     result = auditor.audit(Article(id="de", text=text))
     assert result.claims == () and result.checkworthiness == ()
+
+
+# Fiction: agentless passives ("was reported", "it is alleged") attribute without naming any source.
+AGENTLESS = """\
+Dam Release Floods Corvell Valley
+
+The Corvell dam was reported to have released 3,000 cubic metres of water into the valley on Tuesday night.
+
+It is alleged that 45 homes in the lower valley were flooded by the release, and that two bridges collapsed.
+"""
+
+
+def test_claim_status_agrees_with_its_attribution(auditor):
+    """A claim is `anonymous` only when the attribution it rests on has an anonymous source; an attribution
+    without any source ("it is alleged that") leaves the claim `unattributed`."""
+    result = auditor.audit(Article(id="agentless", text=AGENTLESS))
+    sourceless = [
+        c for c in result.claims if c.attribution is not None and not result.attributions[c.attribution].source
+    ]
+    assert sourceless, "the fiction should give claims resting on source-less attributions"
+    for claim in result.claims:
+        source = result.attributions[claim.attribution].source if claim.attribution is not None else None
+        kind = source.kind if source is not None else "unattributed"
+        assert claim.source_kind == kind
+        assert ("anonymous" in claim.status) == (kind in ("anonymous", "unnamed_group"))
+        assert ("unattributed" in claim.status) == (kind == "unattributed")

@@ -71,7 +71,12 @@ def test_credited_copy_is_found_with_passages_and_credit(corpus_path):
 
 
 def test_uncredited_excerpt_is_found_and_not_credited(corpus_path):
-    text = "Storm chaos on the coast.\n\n" + ORIGINAL_PARAGRAPHS[1]
+    # Fiction: a paragraph of its own around the lifted one, long enough (50+ words) to be assessed.
+    own = (
+        "Commuters crowded the bus station at the edge of town on Wednesday morning, and several shops near the "
+        "harbour stayed shut while their owners carried wet stock out into the street."
+    )
+    text = "Storm chaos on the coast.\n\n" + own + "\n\n" + ORIGINAL_PARAGRAPHS[1]
     [reuse] = audit_with(corpus_path, text).reuse
     assert reuse.id == "ledger-1" and not reuse.credited and reuse.credit is None
     assert reuse.share_other < 0.35

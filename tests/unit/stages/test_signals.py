@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsaudit import Auditor
+from newsaudit.stages.signals import PresentationLexicon
+from newsaudit.stores.factchecks import FactCheck, FactCheckStore
 
 # Fiction: a page in the style of a low-credibility site. Two of its statements are check-worthy claims (one on
 # unnamed insiders, one unattributed), so that the sourcing signals are measured on claims.
@@ -103,18 +105,21 @@ def test_loaded_language_finds_lexicon_words_and_phrases(audits):
 
 
 def test_shouting_counts_capitals_and_exclamations(audits):
-    assert signal(audits["shouty"], "shouting").value > 0
-    assert signal(audits["sober"], "shouting").value == 0
+    shouty, sober = signal(audits["shouty"], "shouting"), signal(audits["sober"], "shouting")
+    assert shouty.value > 10 * sober.value and shouty.evidence
+    # None counted in the sober page: weighed a little above 0, toward the corpus rate, and said so.
+    assert sober.explanation.startswith("0 words in capitals") and sober.evidence == ()
 
 
 def test_sourcing_signals_follow_the_claims(audits):
     shouty, sober = audits["shouty"], audits["sober"]
     anonymous = signal(shouty, "anonymous_sourcing")
     assert shouty.claims and any(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims)
-    expected = sum(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims) / len(shouty.claims)
-    assert anonymous.value == pytest.approx(expected, abs=1e-3)
-    # On the claims, not on the sentences (the fallback below): the two shares differ for this page.
-    assert anonymous.value != pytest.approx(shouty.sourcing["share_anonymous_or_unnamed"], abs=1e-3)
+    count = sum(c.source_kind in ("anonymous", "unnamed_group") for c in shouty.claims)
+    # On the claims, shrunk toward the corpus share by how few claims there are.
+    prior = PresentationLexicon.default().prior("anonymous_sourcing")
+    assert anonymous.value == pytest.approx(prior.shrink(count, len(shouty.claims)), abs=1e-3)
+    assert anonymous.explanation.startswith(f"{count} of {len(shouty.claims)} claims")
     assert anonymous.value > signal(sober, "anonymous_sourcing").value
     named = signal(sober, "named_sources")
     assert named.value >= 2
@@ -123,7 +128,9 @@ def test_sourcing_signals_follow_the_claims(audits):
         assert any(person in span.text for span in named.evidence), person
 
 
-def test_anonymous_sourcing_falls_back_on_the_sentences_without_claims():
+def test_without_claims_the_claim_shares_sit_at_the_corpus_rate():
+    """No claims, nothing to count: the shares are weighed at the corpus rate (and not at 0, which read as
+    "no unattributed claims" and raised the score), and the explanation says so."""
     # Fiction: opinion and hearsay, nothing check-worthy in it.
     audit = Auditor(workers=1).audit(
         "Port Vell Harbor Deal Sparks Anger\n\n"
@@ -132,10 +139,20 @@ def test_anonymous_sourcing_falls_back_on_the_sentences_without_claims():
         "WAKE UP before it is too late, one official who asked not to be named warned."
     )
     assert audit.claims == ()
-    anonymous = signal(audit, "anonymous_sourcing")
-    assert anonymous.explanation.startswith("No check-worthy claims")
-    assert anonymous.value == pytest.approx(audit.sourcing["share_anonymous_or_unnamed"], abs=1e-3)
-    assert anonymous.value > 0 and anonymous.evidence
+    lexicon = PresentationLexicon.default()
+    for name in ("anonymous_sourcing", "unattributed_claims"):
+        found = signal(audit, name)
+        assert found.explanation.startswith("No check-worthy claims to count")
+        assert found.value == pytest.approx(lexicon.prior(name).rate, abs=1e-3)
+
+
+def test_rates_are_shrunk_by_the_size_of_the_text():
+    """The same count weighs less in a short text; with many words the rate is nearly as counted."""
+    prior = PresentationLexicon.default().prior("hedge_density")
+    assert prior is not None and prior.unit == "word" and prior.weight > 0
+    short, long = prior.shrink(1, 14), prior.shrink(100, 14_000)
+    assert abs(short - prior.rate) < abs(1 / 14 - prior.rate) / 2
+    assert long == pytest.approx(100 / 14_000, rel=0.2)
 
 
 def test_readability_and_byline_are_measured(audits):
@@ -175,3 +192,55 @@ def test_headline_evidence_quotes_a_title_given_with_outer_white_space():
     audit = Auditor(workers=1).audit(SOBER.split("\n\n", 1)[1], title=title)
     [span] = signal(audit, "headline_stance").title_evidence
     assert audit.article.title[span.start : span.end] == span.text == title.strip()
+
+
+# Fiction: a claim and a fact-check of it, by an invented checker.
+FACTCHECKED = """\
+Quillbury Mayor Says Tram Carries 90,000 Riders
+
+The Quillbury tram line carries 90,000 riders every day, more than any other line in the region.
+
+Mayor Lena Brandt said the city would add four new trams next year to cope with the crowds, and that the
+first of them would run on the harbour route from March.
+
+The council's transport committee will publish its timetable for the new trams in January, committee chair
+Idris Mahon told reporters after the meeting on Thursday.
+"""
+
+
+def audit_with_factchecks(auditor, tmp_path, *checks: FactCheck):
+    path = tmp_path / "checks.db"
+    with FactCheckStore(path) as store:
+        store.add(list(checks))
+    return Auditor(auditor.settings.replace(factchecks=str(path))).audit(FACTCHECKED)
+
+
+def test_claim_matched_to_a_false_rating_is_a_signal_with_its_evidence(auditor, tmp_path):
+    check = FactCheck(
+        "The Quillbury tram line carries 90,000 riders every day.",
+        "False",
+        publisher="Example Checks",
+        url="https://checks.example/quillbury-tram",
+    )
+    audit = audit_with_factchecks(auditor, tmp_path, check)
+    [claim] = [c for c in audit.claims if "90,000 riders" in c.span.text]
+    assert [m.verdict for m in claim.factchecks] == ["False"]
+    rating = signal(audit, "factcheck_rating")
+    assert rating.value == 1 and rating.evidence == (claim.span,)
+    assert "Example Checks" in rating.explanation and "https://checks.example/quillbury-tram" in rating.explanation
+    assert '"False"' in rating.explanation
+    assert rating.weight < -1 and rating.direction == "lowers" and "factcheck_rating" in audit.credibility.top_signals
+
+
+def test_ratings_in_between_do_not_count_and_no_store_gives_no_signal(auditor, tmp_path):
+    check = FactCheck("The Quillbury tram line carries 90,000 riders every day.", "Half True", publisher="Example")
+    rating = signal(audit_with_factchecks(auditor, tmp_path, check), "factcheck_rating")
+    assert rating.value == 0 and rating.weight == 0 and rating.evidence == ()
+    assert "factcheck_rating" not in {s.name for s in auditor.audit(FACTCHECKED).signals}
+    lexicon = PresentationLexicon.default()
+    assert lexicon.rated_false("Pants on Fire!") and lexicon.rated_false("False. The photo is from 2015")
+    assert (
+        not lexicon.rated_false("Mostly True")
+        and not lexicon.rated_false("Not false")
+        and not lexicon.rated_false(None)
+    )

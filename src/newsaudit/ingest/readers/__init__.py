@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -153,54 +155,147 @@ def read(
     fields: FieldMap | None = None,
     max_bytes: int = 10_000_000,
     stdin: IO[bytes] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Iterator[RawDocument | ReadFailure]:
     """Read every article from `inputs`: files, directories (recursively) or `-` for standard input.
 
-    Raises `UnsupportedFormatError` for an unknown `format` and `FileNotFoundError` for a missing path;
-    everything wrong inside the data comes back as `ReadFailure`s.
+    Raises `UnsupportedFormatError` for an unknown `format` and `FileNotFoundError` for a missing path at once,
+    before anything is read, so a caller that writes as it reads has written nothing. Everything wrong inside
+    the data comes back as `ReadFailure`s.
+
+    Every file under a directory becomes documents or a `ReadFailure` (a binary file, a broken symbolic link,
+    a pipe), except what these rules leave out, each reported to `on_skip(path, reason)`:
+
+    - hidden names (a leading dot), files and folders alike: reason `"hidden"`;
+    - without `format`, a name whose extension is not an input format (`.md`, `.png`, …; a name without an
+      extension is read, its content decides): reason `"not an article format"`;
+    - a symbolic link back to a folder already walked: reason `"a folder already read (a symbolic link loop)"`.
     """
     if format is not None and format not in FORMATS:
         raise UnsupportedFormatError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    fields = fields or FieldMap()
+    items = [str(item) if str(item) == "-" else Path(item) for item in inputs]
+    for item in items:
+        if isinstance(item, Path) and not (item.exists() or item.is_symlink()):
+            raise FileNotFoundError(f"no such file or directory: {item}")
+    return _read_all(items, format, fields or FieldMap(), max_bytes, stdin, on_skip or _ignore)
+
+
+def count_documents(inputs: Iterable[str | Path], *, format: str | None = None) -> int | None:
+    """How many documents and failures `read` will yield, when the names alone tell (every input a file in
+    a one-article format: HTML or text, gzip'ed or not); None when some input may hold many (a JSONL, CSV,
+    JSON or WARC file, a name without an extension, standard input)."""
+    total = 0
     for item in inputs:
         if str(item) == "-":
-            yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", format, fields, max_bytes)
-            continue
+            return None
         path = Path(item)
-        if path.is_dir():
-            for child in _walk(path):
-                yield from _read_path(child, format, fields, max_bytes)
-        elif path.exists():
-            yield from _read_path(path, format, fields, max_bytes)
+        children = _walk(path, format, _ignore) if path.is_dir() else [path]
+        for child in children:
+            if isinstance(child, Path) and (format or _format_by_name(child.name)) not in ("html", "text"):
+                return None
+            total += 1
+    return total
+
+
+def _ignore(path: str, reason: str) -> None:
+    """The default `on_skip`: nothing to report to."""
+
+
+def _read_all(
+    items: list[str | Path],
+    format: str | None,
+    fields: FieldMap,
+    max_bytes: int,
+    stdin: IO[bytes] | None,
+    on_skip: Callable[[str, str], None],
+) -> Iterator[RawDocument | ReadFailure]:
+    for item in items:
+        if isinstance(item, str):
+            yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", format, fields, max_bytes)
+        elif item.is_dir():
+            for child in _walk(item, format, on_skip):
+                if isinstance(child, ReadFailure):
+                    yield child
+                else:
+                    yield from _read_path(child, format, fields, max_bytes, walked=True)
         else:
-            raise FileNotFoundError(f"no such file or directory: {path}")
+            yield from _read_path(item, format, fields, max_bytes, walked=False)
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(directory).parts) or not path.is_file():
-            continue
-        suffixes = [suffix.lower() for suffix in path.suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            suffixes.pop()
-        if suffixes and suffixes[-1] in _EXTENSIONS:
-            yield path
+def _format_by_name(name: str) -> str | None:
+    """The input format a file name's extension names (a trailing .gz aside); "" without an extension."""
+    suffixes = [suffix.lower() for suffix in Path(name).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    if not suffixes:
+        return ""
+    return _EXTENSIONS.get(suffixes[-1])
 
 
-def _read_path(path: Path, format: str | None, fields: FieldMap, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
+def _walk(directory: Path, format: str | None, on_skip: Callable[[str, str], None]) -> Iterator[Path | ReadFailure]:
+    """The files under `directory` to read, depth first in name order; symbolic links to folders are followed
+    once (a loop is not walked twice). A folder that cannot be listed is a `ReadFailure`."""
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[Path | ReadFailure]:
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                on_skip(str(folder), "a folder already read (a symbolic link loop)")
+                return
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            yield ReadFailure(str(folder), InputError(f"cannot read the folder {folder}: {error.strerror or error}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                on_skip(str(path), "hidden")
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from visit(path)
+            elif format is not None or _format_by_name(entry.name) is not None:
+                yield path
+            else:
+                on_skip(str(path), "not an article format")
+
+    yield from visit(directory)
+
+
+def _read_path(
+    path: Path, format: str | None, fields: FieldMap, max_bytes: int, *, walked: bool
+) -> Iterator[RawDocument | ReadFailure]:
     source = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            if walked:  # a pipe or device inside a folder is not read: it may never end
+                raise InputError(f"{path} is not a regular file (a pipe, socket or device)")
+            with path.open("rb") as handle:  # named on the command line: read as a stream
+                yield from _read_stream(handle, source, format, fields, max_bytes)
+            return
         with path.open("rb") as handle:
             head = handle.read(8192)
         chosen = format or detect_format(path.name, head)
         if chosen in ("html", "text", "json"):
-            size = path.stat().st_size
+            size = info.st_size
             if size > max_bytes:
                 raise InputTooLargeError(too_large_message(size, max_bytes))
         with path.open("rb") as handle:
             yield from _read_stream(handle, source, chosen, fields, max_bytes)
     except InputError as error:
         yield ReadFailure(source, error)
+    except FileNotFoundError as error:
+        if path.is_symlink():
+            yield ReadFailure(source, InputError(f"{path} is a broken symbolic link (to {os.readlink(path)})"))
+        else:
+            yield ReadFailure(source, InputError(f"cannot read {path}: {error.strerror or error}"))
     except OSError as error:
         yield ReadFailure(source, InputError(f"cannot read {path}: {error.strerror or error}"))
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import zlib
 
 import charset_normalizer
 
 from newsaudit.errors import BinaryInputError, EmptyInputError, InputTooLargeError
+from newsaudit.schema.audit import replace_surrogates
 
 GZIP_MAGIC = b"\x1f\x8b"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 # Control characters that never occur in real text (tab, newlines, form feed and escape are allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+# Python codecs a page may name that are not character sets: they turn escapes into lone surrogates and control
+# characters (unicode-escape), decode host names (idna, punycode) or always fail (undefined). UTF-7 is refused by
+# browsers for the same reason: "+2AA-" is a lone surrogate. A page that names one is decoded as if it named none.
+_NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7"})
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:
@@ -53,6 +59,7 @@ def decode(data: bytes, *, declared: str | None = None, max_bytes: int | None = 
     if text is None:
         encoding = _detect_encoding(data[:1_000_000])
         text = _try_codec(data, encoding) or data.decode(encoding, errors="replace")
+    text = replace_surrogates(text)  # UTF-16 with a BOM and detected codecs may still leave one
     if not text.strip():
         raise EmptyInputError("the input holds only white space")
     sample = text[:65536]
@@ -100,8 +107,10 @@ def _decode_with_bom(data: bytes) -> str | None:
 
 def _try_codec(data: bytes, codec: str) -> str | None:
     try:
+        if codecs.lookup(codec).name in _NOT_CHARSETS:
+            return None
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError, not only UnicodeDecodeError: "undefined" raises it bare
         return None
 
 

@@ -2,44 +2,75 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
+import gzip
+import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
 from newsaudit.errors import EmptyInputError, InputError, InputTooLargeError, UnsupportedFormatError
 from newsaudit.ingest.readers import FieldMap, RawDocument, ReadFailure
-from newsaudit.ingest.readers.decode import decode, too_large_message
+from newsaudit.ingest.readers.decode import GZIP_MAGIC, decode, format_size, too_large_message
+from newsaudit.schema.audit import replace_surrogates
 
 # Enough of a tag soup to say a text field holds a page rather than text (scrapers often store raw HTML).
 _LOOKS_LIKE_HTML = re.compile(r"<(html|body|div|p|article|br|span|!doctype)[\s>/]", re.IGNORECASE)
+# What a truncated or corrupt gzip stream raises while it is read (BadGzipFile is an OSError).
+_GZIP_ERRORS = (OSError, EOFError, zlib.error)
 
 
 def read_jsonl(stream: IO[bytes], source: str, fields: FieldMap, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
-    for number, line in enumerate(stream, start=1):
-        where = f"{source}:{number}"
-        if not line.strip():
+    number, stream = 0, _gunzipped(stream)
+    try:
+        for number, line in enumerate(_lines(stream, max_bytes), start=1):
+            where = f"{source}:{number}"
+            if isinstance(line, int):
+                yield ReadFailure(where, InputTooLargeError(too_large_message(line, max_bytes)))
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = _loads(decode(line))
+            except ValueError as error:
+                yield ReadFailure(where, InputError(f"line {number} is not valid JSON ({error})"))
+                continue
+            except InputError as error:
+                yield ReadFailure(where, error)
+                continue
+            yield record_to_document(record, where, "jsonl", fields)
+    except _GZIP_ERRORS as error:
+        if not isinstance(stream, gzip.GzipFile):
+            raise
+        yield ReadFailure(source, InputError(f"the gzip data is truncated or corrupt after line {number} ({error})"))
+
+
+def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
+    """`stream`, decompressed as it is read when it is gzip data (a `corpus.jsonl.gz`)."""
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+    return gzip.GzipFile(fileobj=stream, mode="rb") if stream.peek(2)[:2] == GZIP_MAGIC else stream
+
+
+def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | int]:
+    # A line over the limit is skipped piece by piece and given as its size: never held whole, since a gzip
+    # bomb can be a single line of gigabytes.
+    while line := stream.readline(max_bytes + 1):
+        if len(line) <= max_bytes:
+            yield line
             continue
-        if len(line) > max_bytes:
-            yield ReadFailure(where, InputTooLargeError(too_large_message(len(line), max_bytes)))
-            continue
-        try:
-            record = json.loads(decode(line))
-        except ValueError as error:
-            yield ReadFailure(where, InputError(f"line {number} is not valid JSON ({error})"))
-            continue
-        except InputError as error:
-            yield ReadFailure(where, error)
-            continue
-        yield record_to_document(record, where, "jsonl", fields)
+        size = len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(max_bytes + 1)):
+            size += len(line)
+        yield size
 
 
 def read_json(data: bytes, source: str, fields: FieldMap, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
     try:
-        value = json.loads(decode(data, max_bytes=max_bytes))
+        value = _loads(decode(data, max_bytes=max_bytes))
     except ValueError as error:
         yield ReadFailure(source, InputError(f"not valid JSON ({error})"))
         return
@@ -55,8 +86,27 @@ def read_csv(
     csv.field_size_limit(min(max_bytes, sys.maxsize))
     # Corpora are streamed, so the encoding cannot be guessed from the whole file: UTF-8 (with or without a
     # byte-order mark) is assumed and any undecodable byte becomes U+FFFD rather than losing the record.
-    text_stream = codecs.getreader("utf-8-sig")(stream, errors="replace")
-    reader = csv.DictReader(text_stream, delimiter=delimiter)
+    # newline="" as the csv module asks: only CR and LF end a row, so a U+2028, NEL or form feed inside an
+    # unquoted field stays in it (a codecs reader ends lines there too, and split the row in two).
+    stream = _gunzipped(stream)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        yield from _read_rows(text, source, fields, max_bytes, delimiter)
+    except InputTooLargeError as error:
+        # The reader cannot resynchronise inside an oversized row; stop rather than misread rows.
+        yield ReadFailure(source, error)
+    except _GZIP_ERRORS as error:
+        if not isinstance(stream, gzip.GzipFile):
+            raise
+        yield ReadFailure(source, InputError(f"the gzip data is truncated or corrupt ({error})"))
+    finally:
+        text.detach()  # the caller owns the stream and closes it
+
+
+def _read_rows(
+    text: io.TextIOWrapper, source: str, fields: FieldMap, max_bytes: int, delimiter: str
+) -> Iterator[RawDocument | ReadFailure]:
+    reader = csv.DictReader(_bounded_lines(text, max_bytes), delimiter=delimiter)
     try:
         header = reader.fieldnames
     except csv.Error as error:
@@ -90,12 +140,31 @@ def read_csv(
         yield record_to_document(row, f"{source}:row {rows}", "csv", fields)
 
 
+def _bounded_lines(text: io.TextIOWrapper, max_bytes: int) -> Iterator[str]:
+    # The csv module reads a whole line before it checks the field size limit; a line without end (a gzip bomb)
+    # is stopped here instead.
+    while line := text.readline(max_bytes + 1):
+        if len(line) > max_bytes:
+            raise InputTooLargeError(
+                f"a CSV line is over the {format_size(max_bytes)} limit (raise it with --max-bytes)"
+            )
+        yield line
+
+
+def _loads(text: str) -> Any:
+    # Brackets nested deeper than the interpreter's recursion limit are bad JSON like any other, not a crash.
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def record_to_document(record: Any, where: str, format: str, fields: FieldMap) -> RawDocument | ReadFailure:
     """Map one corpus record onto a `RawDocument` using `fields`."""
     if not isinstance(record, dict):
         return ReadFailure(where, InputError(f"a record must be a JSON object, not {type(record).__name__}"))
     identifier = fields.pick(record, fields.id, FieldMap.ID)
-    identifier = None if identifier in (None, "") else str(identifier)
+    identifier = None if identifier in (None, "") else replace_surrogates(str(identifier))
     name = fields.text_field(record)
     text = record.get(name) if name else None
     if not isinstance(text, str) or not text.strip():
@@ -113,6 +182,8 @@ def record_to_document(record: Any, where: str, format: str, fields: FieldMap) -
         "published": _string(fields.pick(record, None, FieldMap.PUBLISHED)),
         "domain": _string(fields.pick(record, None, FieldMap.DOMAIN)),
     }
+    # JSON can spell a lone surrogate ("\\ud800"), which no file, page or store can hold.
+    text = replace_surrogates(text)
     kind = "html" if _LOOKS_LIKE_HTML.search(text[:5000]) else "text"
     return RawDocument(text, kind, where, format, {k: v for k, v in metadata.items() if v})
 
@@ -120,15 +191,15 @@ def record_to_document(record: Any, where: str, format: str, fields: FieldMap) -
 def _string(value: Any) -> str | None:
     if value is None:
         return None
-    value = str(value).strip()
+    value = replace_surrogates(str(value)).strip()
     return value or None
 
 
 def _authors(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
-        names = [str(name).strip() for name in value]
+        names = [replace_surrogates(str(name)).strip() for name in value]
     elif isinstance(value, str):
-        names = [name.strip() for name in re.split(r";|\|| and |,(?=\s*[A-Z])", value)]
+        names = [name.strip() for name in re.split(r";|\|| and |,(?=\s*[A-Z])", replace_surrogates(value))]
     else:
         return ()
     return tuple(name for name in names if name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 
+from newsaudit.models.credibility import held_out_for
 from newsaudit.render.html.highlights import Marked
 from newsaudit.render.html.util import DISCLAIMER, KIND_LABELS, esc, safe_href, shorten, span_id
 from newsaudit.schema import CREDIBILITY_BANDS, Audit, Signal
@@ -139,6 +140,14 @@ def _gauge(audit: Audit) -> str:
         arcs.append(
             f'<path class="band band-{esc(label)}" d="M{x1:.1f} {y1:.1f} A{r:.0f} {r:.0f} 0 0 1 {x2:.1f} {y2:.1f}"/>'
         )
+    head = '<section class="credibility" aria-labelledby="cred-h"><h2 id="cred-h">Credibility</h2>'
+    if found is not None and not found.assessed:
+        # No gauge: a needle at 50 would read as a verdict of "mixed".
+        reputation = f"<p>Site reputation: {esc(found.reputation)}</p>" if found.reputation is not None else ""
+        return (
+            f'{head}<p class="cred-label label-not_assessed">not assessed</p>'
+            f'<p class="cred-reason">Not assessed: {esc(found.reason or "no reason given")}.</p>{reputation}</section>'
+        )
     if found is None:
         needle, big, desc = "", "—", "Credibility not assessed."
         summary = '<p class="cred-label">not assessed</p>'
@@ -168,6 +177,7 @@ def _gauge(audit: Audit) -> str:
             f"<div><dt>site reputation</dt><dd>{esc(reputation)}</dd></div>"
             + (f"<div><dt>model</dt><dd>{esc(found.model)}</dd></div>" if found.model else "")
             + "</dl>"
+            + _separation(found.model)
             + (f'<p>Top signals:</p><ol class="top-signals">{top}</ol>' if top else "")
         )
     svg = (
@@ -177,8 +187,15 @@ def _gauge(audit: Audit) -> str:
         '<text class="gauge-end" x="20" y="112" text-anchor="middle">0</text>'
         '<text class="gauge-end" x="180" y="112" text-anchor="middle">100</text></svg>'
     )
-    head = '<section class="credibility" aria-labelledby="cred-h"><h2 id="cred-h">Credibility</h2>'
     return f"{head}{svg}{summary}</section>"
+
+
+def _separation(model: str) -> str:
+    """One line on how well the model separated articles of held-out sites, plainly marked when weak."""
+    held_out = held_out_for(model)
+    if held_out is None:
+        return ""
+    return f'<p class="cred-separation{" weak" if held_out.weak else ""}">{esc(held_out.line())}</p>'
 
 
 def _signal(number: int, signal: Signal, audit: Audit) -> str:
@@ -230,11 +247,19 @@ def _sourcing(audit: Audit) -> str:
     kinds = [kind for kind in KIND_LABELS if kind in by_kind or kind in by_attr]
     kinds += sorted(str(kind) for kind in {*by_kind, *by_attr} if kind not in KIND_LABELS)
     n_sentences = profile.get("n_sentences") or 0
+    claims = ""
+    if audit.claims:
+        anonymous = sum(1 for claim in audit.claims if claim.source_kind in ("anonymous", "unnamed_group"))
+        unattributed = sum(1 for claim in audit.claims if claim.source_kind == "unattributed")
+        claims = (
+            f"<p>Of {len(audit.claims)} check-worthy claims (what the signals count), {anonymous} rest on anonymous "
+            f"or unnamed sources and {unattributed} name no source.</p>"
+        )
     summary = (
         f"<p>{esc(profile.get('n_named_sources', 0))} named source(s)"
         + (f": {esc(', '.join(map(str, profile.get('named_sources') or ())))}" if profile.get("named_sources") else "")
-        + f". {_pct(profile.get('share_anonymous_or_unnamed'))} of {esc(n_sentences)} sentences rest on anonymous or "
-        f"unnamed sources; {_pct(profile.get('share_unattributed'))} have no attribution.</p>"
+        + f".</p>{claims}<p>Of {esc(n_sentences)} sentences, {_pct(profile.get('share_anonymous_or_unnamed'))} rest "
+        f"on anonymous or unnamed sources and {_pct(profile.get('share_unattributed'))} have no attribution.</p>"
     )
     if not kinds:
         return head + summary + "</section>"

@@ -7,7 +7,10 @@ The rules, in the order they are tried for each sentence:
    on PolNeAR (`models/cue_model.json`, over a rate table `models/cue_frames.tsv`, the hand lexicon
    `lexicons/attribution.toml` and the word's static embedding), calls a cue. Coordinated verbs share their
    subject ("said … and warned"); a participle ("…, saying …") or gerund ("after saying") takes the subject of
-   the verb it hangs from; a passive takes its agent, a raising verb ("seems") none.
+   the verb it hangs from; a passive takes its agent, a raising verb ("seems") none. A cue is a reporting or
+   attitude act by someone who can speak (`cues.speech_act`, over the `[agency]` lists of the hand lexicon):
+   an event or a thing is no source ("the evacuation would show"), nor a document that only moved ("photos
+   circulated"), and an armed body backing a party or a name being used is no cue.
 2. *According to*: "according to X" and its kin; the content is the clause the phrase modifies.
 3. *Introduced*: a paragraph of the form "X reports:" scopes over the paragraphs after it, up to the next
    such line; and "Speaker: what they say" colons, where the speaker is a bare capitalised name or label.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from newsaudit.models.acceptance import SUBJECTS
 from newsaudit.nlp import doc_text, lemma
-from newsaudit.schema import Attribution, Span
+from newsaudit.schema import Attribution, Source, Span
 from newsaudit.stages.attribution.decision import Decision
 from newsaudit.stages.attribution.frames import (
     RAISING,
@@ -24,7 +24,7 @@ from newsaudit.stages.attribution.lexicon import Lexicon
 from newsaudit.stages.attribution.spans import NOUN_LIKE, cue_span, inside, is_quoted, source_span, span_of
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 
 def cue_verb(
@@ -98,6 +98,8 @@ def cue_verb(
         source = None
     if source is None and not _may_lack_source(token, frame):
         return None
+    if not speech_act(token, cue_lemma, frame, _head_of(token.doc, source), lexicon):
+        return None
     direct = content_span is not None and is_quoted(doc_text(token.doc), content_span)
     attribution = Attribution(
         cue=cue,
@@ -108,6 +110,84 @@ def cue_verb(
         content=content_span,
     )
     return attribution if phrasal or decision(attribution, token, frame, probability, quoted) else None
+
+
+#: Entity labels that name someone who can speak, whatever the head noun.
+_NAMED = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def can_speak(head: Token | None, lexicon: Lexicon) -> bool:
+    """Whether a source's head can be anyone's voice: not an event or action ("the evacuation would show"),
+    nor a thing ("the shark lashed out"), unless the recogniser names it (a person, organisation, place) or
+    a name stands in apposition to it (a misparse: "Before the vote, Jo Lind, an aide, said …")."""
+    # A common noun opening a sentence is often tagged a proper noun for its capital ("Snow has covered …").
+    opening = head is not None and head.pos_ == "PROPN" and head.i == head.sent.start and not head.ent_type_
+    if head is None or (head.pos_ != "NOUN" and not opening) or head.ent_type_ in _NAMED:
+        return True
+    if any(child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ in _NAMED) for child in head.children):
+        return True
+    word = lemma(head).lower()
+    return word not in lexicon.event_nouns and word not in lexicon.thing_nouns
+
+
+def speech_act(verb: Token, cue_lemma: str, frame: str, head: Token | None, lexicon: Lexicon) -> bool:
+    """Whether a verb candidate is a reporting or attitude act by someone who can speak (`can_speak`). Three
+    frames are none: handling no language ("…, using the old name for the pier"), an armed body backing a
+    party ("a paramilitary group backing the general": help on the ground), and a document subject of an
+    intransitive verb that reports nothing ("Photos circulated on Monday": the photos moved, no one spoke)."""
+    if cue_lemma in lexicon.handling_verbs and frame == "object" and not _handles_language(verb, lexicon):
+        return False
+    if head is None:
+        return True
+    if not can_speak(head, lexicon):
+        return False
+    if cue_lemma in lexicon.support_verbs and _armed(head, lexicon) and _helps_a_party(verb, lexicon):
+        return False
+    document = head.pos_ == "NOUN" and bool({lemma(head).lower(), head.lower_} & lexicon.document_nouns)
+    return not (document and frame in ("plain", "prep") and cue_lemma not in lexicon.cue_kind and cue_lemma != "be")
+
+
+def _handles_language(verb: Token, lexicon: Lexicon) -> bool:
+    """ "used the words …", "used the phrase 'a disgrace'": what is handled is language or a quotation."""
+    objects = [child for child in verb.children if child.dep_ == "dobj"]
+    return any(
+        lemma(thing).lower() in lexicon.language_nouns
+        or thing.lower_ in lexicon.language_nouns
+        or any(t.is_quote for t in thing.subtree)
+        for thing in objects
+    )
+
+
+def _armed(head: Token, lexicon: Lexicon) -> bool:
+    """Whether a source is an armed body: its head or an apposition to it is an armed word ("the army") or a
+    group named armed ("a paramilitary group"); people described so ("military officials") still speak."""
+    people = lexicon.anonymous_nouns | lexicon.roles | lexicon.group_nouns
+    for noun in [head, *(child for child in head.children if child.dep_ == "appos")]:
+        word = lemma(noun).lower()
+        if word in lexicon.armed_words or noun.lower_ in lexicon.armed_words:
+            return True
+        modifiers = {child.lower_ for child in noun.children if child.dep_ in ("amod", "compound")}
+        if modifiers & lexicon.armed_words and word not in people and noun.lower_ not in people:
+            return True
+    return False
+
+
+def _helps_a_party(verb: Token, lexicon: Lexicon) -> bool:
+    """Whether what is supported is someone (a name, people, a government), not a proposal: an armed body can
+    back a ceasefire plan as an attitude, but backing a general is taking a side in the fight."""
+    parties = lexicon.anonymous_nouns | lexicon.roles | lexicon.group_nouns | lexicon.government_nouns
+    return any(
+        child.dep_ == "dobj" and (child.pos_ == "PROPN" or child.ent_type_ in _NAMED or lemma(child).lower() in parties)
+        for child in verb.children
+    )
+
+
+def _head_of(doc: Doc, source: Source | None) -> Token | None:
+    """The head token of a source span, or none."""
+    if source is None:
+        return None
+    span = doc.char_span(source.start, source.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def _asked_aside(verb: Token) -> bool:
@@ -229,6 +309,8 @@ def cue_nominal(
     source = source_span(subject) if subject is not None else None
     if source is None:
         return None  # "the criticism of …" with nobody's name to it: rarely an attribution (PolNeAR train)
+    if not can_speak(_head_of(doc, source), lexicon):
+        return None  # "the blockade's threat to …": an event voices nothing
     attribution = Attribution(
         cue=cue,
         cue_lemma=lemma(token).lower(),

@@ -50,6 +50,15 @@ class Lexicon:
     #: The cue model's dense weights: for each word of `cue_dense_words` ("lemma"), a weight vector over that
     #: word's static embedding (`newsaudit.models.embeddings`), so that unseen words near known cues count.
     cue_dense: dict[str, Any] = field(default_factory=dict)
+    #: Who can speak (`[agency]` of the hand lexicon): head nouns that are never a source (events and actions,
+    #: things), verbs of support that an armed body does not say, and verbs of handling that report only
+    #: language.
+    event_nouns: frozenset[str] = frozenset()
+    thing_nouns: frozenset[str] = frozenset()
+    support_verbs: frozenset[str] = frozenset()
+    armed_words: frozenset[str] = frozenset()
+    handling_verbs: frozenset[str] = frozenset()
+    language_nouns: frozenset[str] = frozenset()
 
     @classmethod
     @cache
@@ -74,6 +83,7 @@ class Lexicon:
         # A denial verb is a denial first, whatever other list also names it.
         cue_kind.update({item: "denial" for item in data["cues"]["denial"]})
         sources = data["sources"]
+        agency = data.get("agency", {})
         return cls(
             cue_kind=cue_kind,
             according_to=tuple(data["phrases"]["according_to"]),
@@ -88,6 +98,12 @@ class Lexicon:
             group_nouns=frozenset(sources["group_nouns"]),
             organization_words=frozenset(sources["organization_words"]),
             frames=frames or {},
+            event_nouns=frozenset(agency.get("events", ())),
+            thing_nouns=frozenset(agency.get("things", ())),
+            support_verbs=frozenset(agency.get("support", ())),
+            armed_words=frozenset(agency.get("armed", ())),
+            handling_verbs=frozenset(agency.get("handling", ())),
+            language_nouns=frozenset(agency.get("language", ())),
         )
 
     def cue_rate(self, word: str, frame: str) -> float:

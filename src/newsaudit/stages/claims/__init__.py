@@ -4,8 +4,10 @@ to what the earlier stages found about it: the attribution it rests on, the hedg
 denials that dispute it.
 
 Status words a claim can carry (several at once): `attributed` (a named or described source), `anonymous`
-(an anonymous source or an unnamed group), `unattributed` (no source at all), `hedged`, `denied` (a denial
-elsewhere in the article disputes it) and `denial` (the claim is itself a denial).
+(an anonymous source or an unnamed group), `unattributed` (no source at all, including an attribution that
+names none: "it is alleged that …"), `hedged`, `denied` (a denial elsewhere in the article disputes it) and
+`denial` (the claim is itself a denial). The status always agrees with `source_kind`, which is the linked
+attribution's source kind, so that a report's counts of claims by kind and by status are the same counts.
 """
 
 from __future__ import annotations
@@ -67,11 +69,10 @@ def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, scor
     denials = denials_of(findings["denials"], start, end)
     is_denial = any(denial.sentence == index for denial in findings["denials"])
     disputed = [i for i in denials if findings["denials"][i].sentence != index]
-    if attribution is None:
-        kind = "unattributed"
-    else:
-        source = findings["attributions"][attribution].source
-        kind = source.kind if source is not None else "anonymous"
+    source = findings["attributions"][attribution].source if attribution is not None else None
+    # An attribution without a source ("was reported", "it is alleged") names nobody: unattributed, as in the
+    # sourcing profile, not anonymous (which would claim an unnamed source stands behind it).
+    kind = source.kind if source is not None else "unattributed"
     status = ["unattributed" if kind == "unattributed" else "anonymous" if kind in _ANONYMOUS_KINDS else "attributed"]
     status += ["hedged"] * bool(hedges) + ["denied"] * bool(disputed) + ["denial"] * is_denial
     return Claim(

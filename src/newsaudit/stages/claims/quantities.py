@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsaudit.nlp import doc_entities, doc_text
+from newsaudit.nlp import doc_text, entities_within
 from newsaudit.schema import Quantity
 
 if TYPE_CHECKING:
@@ -126,9 +126,7 @@ def find_quantities(doc: Doc, start: int = 0, end: int | None = None) -> list[Qu
 def _number_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
     """(first token, token after the last, label) of each number entity, and of the numbers NER missed."""
     spans = [
-        (ent.start, ent.end, ent.label_)
-        for ent in doc_entities(doc)
-        if ent.label_ in _QUANTITY_LABELS and start <= ent.start_char and ent.end_char <= end
+        (ent.start, ent.end, ent.label_) for ent in entities_within(doc, start, end) if ent.label_ in _QUANTITY_LABELS
     ]
     missed: list[int] = []
     for token in _tokens(doc, start, end):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from newsaudit.nlp import doc_entities, doc_text
+from newsaudit.nlp import doc_text, entities_within
 from newsaudit.schema import TimeExpression
 from newsaudit.stages.claims.quantities import is_year, parse_number
 
@@ -133,9 +133,7 @@ def _publication_date(published: str | None) -> date | None:
 def _time_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """DATE and TIME entities (one when side by side: "Tuesday night") and years tagged as numbers."""
     spans: list[tuple[int, int]] = []
-    for ent in doc_entities(doc):
-        if not (start <= ent.start_char and ent.end_char <= end):
-            continue
+    for ent in entities_within(doc, start, end):
         if ent.label_ in ("DATE", "TIME"):
             # Right after another DATE or TIME (not after a year tagged CARDINAL): one expression.
             if spans and spans[-1][1] == ent.start and doc[ent.start - 1].ent_type_ in ("DATE", "TIME"):

@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from newsaudit.errors import CorpusError
 from newsaudit.stores.base import SQLiteStore
 
@@ -68,6 +70,17 @@ class Backend:
 
     def insert_keys(self, rows: list[tuple[int, int]]) -> None:
         raise NotImplementedError
+
+    def insert_sorted(self, keys: np.ndarray, numbers: np.ndarray) -> None:
+        """Insert index rows `(keys[i], numbers[i])` in index order, a million at a time: each page of the
+        index is then written once."""
+        order = np.lexsort((numbers, keys))
+        keys, numbers = keys[order], numbers[order]
+        del order
+        step = 1_000_000
+        for start in range(0, len(keys), step):
+            part = zip(keys[start : start + step].tolist(), numbers[start : start + step].tolist(), strict=True)
+            self.insert_keys(list(part))
 
     def insert_articles(self, rows: list[tuple]) -> list[int]:
         """Insert article rows `(id, url, domain, site_name, title, published, text, sha1, n_words, keys)`

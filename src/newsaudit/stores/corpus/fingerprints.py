@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -230,14 +231,18 @@ def align(text_a: str, text_b: str) -> Alignment:
 
 
 def aligner(text_a: str) -> Callable[[str], Alignment]:
-    """`align` with `text_a` fixed, its words and shingles computed once: `aligner(a)(b) == align(a, b)`. For
-    checking one text against many."""
+    """`align` with `text_a` fixed, its words and shingles computed (and sorted) once: `aligner(a)(b) ==
+    align(a, b)`. For checking one text against many: each check then costs text B's size (and the passages
+    found), not text A's, so a 5 MB article checked against 50 candidates stays linear."""
     spans_a = words(text_a)
     hashes_a = shingle_hashes(text_a, spans_a)
+    order_a = np.argsort(hashes_a, kind="stable")
+    sorted_a = hashes_a[order_a]
 
     def align_with(text_b: str) -> Alignment:
         spans_b = words(text_b)
-        return _align(text_a, text_b, spans_a, spans_b, hashes_a, shingle_hashes(text_b, spans_b))
+        hashes_b = shingle_hashes(text_b, spans_b)
+        return _align(text_a, text_b, spans_a, spans_b, hashes_a, hashes_b, order_a, sorted_a)
 
     return align_with
 
@@ -249,14 +254,22 @@ def _align(
     spans_b: list[tuple[int, int]],
     hashes_a: np.ndarray,
     hashes_b: np.ndarray,
+    order_a: np.ndarray,
+    sorted_a: np.ndarray,
 ) -> Alignment:
     if not len(hashes_a) or not len(hashes_b):
         return Alignment((), 0.0, 0.0)
-    common = np.isin(hashes_a, hashes_b)
-    if not common.any():
+    # B's shingles found in A, and A's positions of them, by binary search in A's sorted shingles.
+    at = np.minimum(np.searchsorted(sorted_a, hashes_b), len(sorted_a) - 1)
+    shared_b = np.flatnonzero(sorted_a[at] == hashes_b)
+    if not len(shared_b):
         return Alignment((), 0.0, 0.0)
+    shared = np.unique(hashes_b[shared_b])
+    first, last = np.searchsorted(sorted_a, shared, "left"), np.searchsorted(sorted_a, shared, "right")
+    counts = last - first
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    common = np.sort(order_a[np.repeat(first, counts) + offsets])  # A's shingles that B has, in A's order
     positions: dict[int, list[int]] = {}
-    shared_b = np.flatnonzero(np.isin(hashes_b, hashes_a))
     for j, value in zip(shared_b.tolist(), hashes_b[shared_b].tolist(), strict=True):
         found = positions.setdefault(value, [])
         if len(found) < _MAX_OCCURRENCES:
@@ -265,10 +278,9 @@ def _align(
     # in shingle indexes, inclusive.
     runs: list[list[int]] = []
     open_runs: dict[int, list[int]] = {}  # j of a run's last shingle → run, for runs ending at i - 1
-    values_a = hashes_a.tolist()
-    for i in np.flatnonzero(common).tolist():
+    for i, value in zip(common.tolist(), hashes_a[common].tolist(), strict=True):
         following: dict[int, list[int]] = {}
-        for j in positions[values_a[i]]:
+        for j in positions[value]:
             run = open_runs.get(j - 1)
             if run is not None and run[1] == i - 1:
                 run[1], run[3] = i, j
@@ -306,14 +318,35 @@ def _merge(runs: list[list[int]]) -> list[list[int]]:
             active.append(passage)
     passages = [passage for passage in passages if passage[4] >= MIN_PASSAGE]
     kept: list[list[int]] = []
+    # The kept passages' word ranges on each side never overlap one another, so a sorted list of them per
+    # side answers "does this one overlap any kept?" by bisection (a scan of all kept made two long texts
+    # sharing thousands of passages quadratic).
+    taken_a, taken_b = _Ranges(), _Ranges()
     for passage in sorted(passages, key=lambda p: p[0] - p[1]):
-        if all(
-            (passage[1] + K <= other[0] or passage[0] >= other[1] + K)
-            and (passage[3] + K <= other[2] or passage[2] >= other[3] + K)
-            for other in kept
-        ):
+        a, b = (passage[0], passage[1] + K), (passage[2], passage[3] + K)
+        if not taken_a.overlaps(*a) and not taken_b.overlaps(*b):
             kept.append(passage)
+            taken_a.add(*a)
+            taken_b.add(*b)
     return sorted(kept)
+
+
+class _Ranges:
+    """Disjoint half-open ranges `[start, end)`, sorted, with an overlap test by bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect_right(self.starts, start)
+        # Only the range starting at or before `start` and the one after it can reach into [start, end).
+        return (at > 0 and self.ends[at - 1] > start) or (at < len(self.starts) and self.starts[at] < end)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
 
 
 def _alignment(

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 
 import numpy as np
@@ -120,13 +120,26 @@ class Corpus(Store):
         in `articles.keys`) but not their `lsh` rows; at the end the rows of every article added are sorted
         and written in one transaction, which is much faster than keeping the index in order batch by batch
         once it outgrows memory. Until then the new articles are stored (`get`, `len`) but not found by
-        `candidates`, `find_reuse` or `clusters`. If the load is interrupted, every committed batch is kept and
-        the next `Corpus` opened on the store (or the next add) indexes them before anything else."""
+        `candidates`, `find_reuse` or `clusters`. A failed add (its iterator raised, an interrupt) indexes the
+        batches it committed before the error goes on: the store is as it was or fully indexed. Only if that
+        fails too is the rest left to the next `Corpus` opened on the store (or the next add)."""
         counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
         if bulk:
             self._begin_bulk()
         else:
             self._index_pending()  # what an interrupted bulk add left
+        try:
+            self._add_batches(articles, batch_size, workers, counts)
+        except BaseException:
+            if bulk:
+                with suppress(Exception):  # the first error is the one to report
+                    self._index_pending()
+            raise
+        if bulk:
+            self._index_pending()
+        return AddResult(**counts)
+
+    def _add_batches(self, articles: Iterable[Article], batch_size: int, workers: int, counts: dict[str, int]) -> None:
         pool = ProcessPoolExecutor(workers) if workers > 0 else nullcontext()
         with pool:
             pending: tuple[list[Article], dict[str, tuple[Future, int]]] | None = None
@@ -145,9 +158,6 @@ class Corpus(Store):
                 # The last complete batch is written even when reading the next one failed.
                 if pending is not None:
                     self._add_batch(*pending, counts)
-        if bulk:
-            self._index_pending()
-        return AddResult(**counts)
 
     def _stored(self, batch: Sequence[Article]) -> dict[str, tuple[int, str, bytes, tuple]]:
         stored: dict[str, tuple[int, str, bytes, tuple]] = {}
@@ -278,21 +288,12 @@ class Corpus(Store):
                     count += len(keys)
                     last = n
                 if keys_parts and (count >= _INDEX_ROWS or not page):
-                    self._insert_sorted(np.concatenate(keys_parts), np.concatenate(numbers_parts))
+                    self._db.insert_sorted(np.concatenate(keys_parts), np.concatenate(numbers_parts))
                     keys_parts, numbers_parts, count = [], [], 0
                 if not page:
                     break
             self._db.execute("DELETE FROM meta WHERE name = ?", (_PENDING,))
         self._db.checkpoint()
-
-    def _insert_sorted(self, keys: np.ndarray, numbers: np.ndarray) -> None:
-        order = np.lexsort((numbers, keys))
-        keys, numbers = keys[order], numbers[order]
-        del order
-        step = 1_000_000
-        for start in range(0, len(keys), step):
-            part = zip(keys[start : start + step].tolist(), numbers[start : start + step].tolist(), strict=True)
-            self._db.insert_keys(list(part))
 
     # -- looking up ---------------------------------------------------------------------------------------
 

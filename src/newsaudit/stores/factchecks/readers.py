@@ -7,6 +7,9 @@ for each record they cannot use, never failing a whole file for one bad record.
   (the verdict), `itemReviewed.author.name` (who made the claim), `author.name` (the publisher), `url`,
   `datePublished`, `inLanguage`.
 - the LIAR TSV layout (PolitiFact statements with their six-way verdicts).
+
+Files are decoded the way `newsaudit audit` reads its input (`newsaudit.ingest.readers.decode`): gzip'ed or not,
+with a byte-order mark, a declared `<meta charset>` or a detected encoding; a binary file is one `Skipped`.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from newsaudit.errors import InputError
+from newsaudit.ingest.readers.decode import decode
 
 _LD_JSON = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
@@ -61,23 +68,24 @@ Record = FactCheck | Skipped
 
 
 def read_factchecks(path: str | Path) -> Iterator[Record]:
-    """Fact-checks from a file: LIAR TSV by its `.tsv` name, ClaimReview (JSON, JSON-LD, JSONL, HTML) otherwise."""
+    """Fact-checks from a file: LIAR TSV by its `.tsv` (or `.tsv.gz`) name, ClaimReview (JSON, JSON-LD, JSONL,
+    HTML, each possibly gzip'ed) otherwise."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() == ".tsv":
-        yield from read_liar(path)
-    else:
-        yield from read_claimreview(path)
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    # Not a generator itself: a missing file raises here, when called, before anything is read or written.
+    return read_liar(path) if suffixes[-1:] == [".tsv"] else read_claimreview(path)
 
 
 def read_claimreview(path: str | Path) -> Iterator[Record]:
     path = Path(path)
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        yield Skipped(str(path), "not UTF-8 text")
+        text = _decoded(path)
+    except InputError as error:
+        yield Skipped(str(path), str(error))
         return
     stripped = text.lstrip()
     if stripped.startswith("<"):
@@ -97,6 +105,11 @@ def read_claimreview(path: str | Path) -> Iterator[Record]:
     for number, line in enumerate(text.splitlines(), start=1):  # JSON Lines
         if line.strip():
             yield from _from_json_text(line, f"{path}:{number}")
+
+
+def _decoded(path: Path) -> str:
+    """The file's text, as `audit` would decode it (no size limit: a feed of fact-checks may be large)."""
+    return decode(path.read_bytes())
 
 
 def _from_json_text(text: str, where: str) -> Iterator[Record]:
@@ -184,7 +197,12 @@ _LIAR_COLUMNS = 14
 
 def read_liar(path: str | Path) -> Iterator[Record]:
     path = Path(path)
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    try:
+        text = _decoded(path)
+    except InputError as error:
+        yield Skipped(str(path), str(error))
+        return
+    with io.StringIO(text, newline="") as handle:
         for number, row in enumerate(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
             where = f"{path}:{number}"
             if len(row) != _LIAR_COLUMNS:

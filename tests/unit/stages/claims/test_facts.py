@@ -249,3 +249,19 @@ def test_place_area_named_after_its_city_is_placed_there(places, nlp):
     assert found, "the province is found"
     [hama] = found
     assert (hama.kind, hama.country) == ("region", "SY") and hama.latitude is not None
+
+
+def test_place_a_persons_surname_is_not_a_place(places):
+    # "Sydney" is tagged GPE here, but in this article it is Councillor Ivo Sydney's surname.
+    assert places("Councillor Ivo Sydney chaired the meeting. Sydney's proposal to widen the road was rejected.") == []
+
+
+def test_place_a_surname_after_a_locative_preposition_is_still_the_city(places):
+    found = places("Councillor Ivo Sydney chaired the meeting. On Friday, Sydney flew to Sydney to meet the pilots.")
+    assert found == [("Sydney", "Sydney", "city", "AU")]
+
+
+def test_place_names_of_sources_given_by_the_caller_are_not_places(nlp):
+    doc = nlp("Sydney's proposal to widen the road was rejected on Monday.")
+    assert [p.text for p in find_places(doc)] == ["Sydney"]
+    assert find_places(doc, names=("Ivo Sydney",)) == []
