@@ -21,6 +21,7 @@ from typing import Any
 
 from newsaudit.errors import InputError, NewsauditError
 from newsaudit.ingest import RawDocument, ReadFailure, article_id, domain_of, extract_article, sniff_format
+from newsaudit.ingest.extract import without_surrogates
 from newsaudit.nlp import CHUNK_CHARS, LanguageGuesser, load_pipeline, load_sentencizer, parse
 from newsaudit.runners.limits import TimeLimitExceeded, within
 from newsaudit.runners.local import run_local
@@ -125,7 +126,7 @@ class Auditor:
             try:
                 with self._limit(timings):
                     article = (
-                        item
+                        without_surrogates(item)
                         if isinstance(item, Article)
                         else extract_article(
                             item,

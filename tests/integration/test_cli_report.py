@@ -72,10 +72,10 @@ def test_audit_with_sources_rates_the_site(tmp_path):
         "<link rel='canonical' href='https://rumor-mill.test/harbor-deal'></head><body><article>"
         "<h1>Harbor Deal Exposed</h1><p>Anonymous insiders say the harbor of Port Vell was sold in secret.</p>"
         "<p>The mayor denied that any sale had taken place, her office said on Monday.</p>"
-            "<p>Dock workers told the harbor board on Tuesday that two cranes had been idle for a month and that"
-            " shipping agents were asking where their cargo would be unloaded next season.</p>"
-            "<p>The board said it would publish the lease papers after its next meeting in the town hall.</p>"
-            "</article></body></html>",
+        "<p>Dock workers told the harbor board on Tuesday that two cranes had been idle for a month and that"
+        " shipping agents were asking where their cargo would be unloaded next season.</p>"
+        "<p>The board said it would publish the lease papers after its next meeting in the town hall.</p>"
+        "</article></body></html>",
         encoding="utf-8",
     )
     rated = audit_json([str(page), "--sources", str(db)])

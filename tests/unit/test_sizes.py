@@ -253,8 +253,10 @@ def test_sizes_time_limit_stops_one_document_and_the_batch_goes_on(loaded):
     auditor = Auditor(Settings(workers=1, time_limit=1.0))
     article = _long_article(1_500)  # ~330 kB: parsed alone, for far longer than a second
     long, short = auditor.audit_batch([article, _document(SHORT, "short")])
-    assert [(e.stage, e.code) for e in long.errors] == [("nlp", "time_limit")]
-    assert long.article == article and not long.sentences
+    # Where the second runs out (the parse or an early stage) depends on the machine; that it ends this
+    # document alone does not.
+    assert [e.code for e in long.errors] == ["time_limit"]
+    assert long.article == article and long.failed
     assert not short.errors and short.sentences and short.claims
 
 

@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from newsaudit.errors import NoArticleError
@@ -239,3 +240,20 @@ def domain_of(url: str | None) -> str | None:
     if not host:
         return None
     return host.removeprefix("www.")
+
+
+def without_surrogates(article: Article) -> Article:
+    """An `Article` a caller built, with lone surrogates in its strings replaced by U+FFFD one for one (offsets
+    hold): extraction does this for what it reads, and spaCy, the tokenizers and every file need it."""
+    strings = [article.text, article.title or "", article.subtitle or ""]
+    strings += [span.text for span in article.paragraphs] + [piece.text for piece in article.removed]
+    if all(replace_surrogates(value) is value for value in strings):
+        return article
+    return replace(
+        article,
+        text=replace_surrogates(article.text),
+        title=_valid(article.title),
+        subtitle=_valid(article.subtitle),
+        paragraphs=tuple(replace(span, text=replace_surrogates(span.text)) for span in article.paragraphs),
+        removed=tuple(replace(piece, text=replace_surrogates(piece.text)) for piece in article.removed),
+    )
