@@ -5,6 +5,7 @@ or nested in its content with no source of its own, is dropped (`drop_fragments`
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from newsaudit.nlp import quotation_spans
@@ -40,33 +41,46 @@ def extend_to_quotations(text: str, found: list[Attribution]) -> list[Attributio
 def drop_fragments(found: list[Attribution], text: str, lexicon: Lexicon) -> list[Attribution]:
     """Drop cues that sit inside another attribution's source ("the official, who spoke … to discuss …") and
     cues nested inside another attribution's content with no source or the same source: they add nothing a
-    reader can use."""
+    reader can use. Each cue is checked against the spans that can overlap it (`_Spans`), not against every
+    other attribution, so a document of thousands of attributions costs linear time, not quadratic."""
+    sources = _Spans([(i, other.source) for i, other in enumerate(found)])
+    contents = _Spans([(i, other.content) for i, other in enumerate(found) if other.type != "introduced"])
     kept = []
-    for attribution in found:
+    for number, attribution in enumerate(found):
         # A cue inside another's source phrase is kept only as a statement of its own ("…, who notes that …"),
         # not without a source or as an infinitive of purpose ("who spoke on condition of anonymity to discuss").
         in_source = any(
-            overlap(attribution.cue, other.source)
-            and (
-                attribution.source is None
-                or attribution.source == other.source
-                or attribution.cue.text.lower().startswith("to ")
-                or _in_anonymity_phrase(text, attribution.cue, lexicon)
-            )
-            for other in found
-            if other is not attribution
+            attribution.source is None
+            or attribution.source == found[i].source
+            or attribution.cue.text.lower().startswith("to ")
+            or _in_anonymity_phrase(text, attribution.cue, lexicon)
+            for i in sources.overlapping(attribution.cue, number)
         )
         # Nested without a source of its own, or with the very same source ("purported to show"): a fragment.
         nested_fragment = any(
-            other is not attribution
-            and other.type != "introduced"
-            and overlap(attribution.cue, other.content)
-            and (attribution.source is None or attribution.source == other.source)
-            for other in found
+            attribution.source is None or attribution.source == found[i].source
+            for i in contents.overlapping(attribution.cue, number)
         )
         if not in_source and not nested_fragment:
             kept.append(attribution)
     return kept
+
+
+class _Spans:
+    """Spans sorted by start, for the ones overlapping a query span: those starting before its end and no
+    earlier than its start minus the longest span."""
+
+    def __init__(self, spans: list[tuple[int, Span | None]]) -> None:
+        present = sorted((span.start, i, span) for i, span in spans if span is not None)
+        self.starts = [start for start, _, _ in present]
+        self.entries = [(i, span) for _, i, span in present]
+        self.longest = max((span.end - span.start for _, _, span in present), default=0)
+
+    def overlapping(self, query: Span, skip: int) -> list[int]:
+        """Indexes (into the attributions) of the spans overlapping `query`, leaving out attribution `skip`."""
+        low = bisect_left(self.starts, query.start - self.longest)
+        high = bisect_left(self.starts, query.end)
+        return [i for i, span in self.entries[low:high] if i != skip and overlap(query, span)]
 
 
 def _in_anonymity_phrase(text: str, cue: Span, lexicon: Lexicon) -> bool:
