@@ -109,7 +109,17 @@ class Auditor:
         return max(1, workers)
 
     def audit_batch(self, items: Sequence[Item]) -> list[Audit]:
-        """Audit one batch of documents in this process, in input order: one `Audit` per item."""
+        """Audit one batch of documents in this process, in input order: one `Audit` per item.
+
+        numpy's BLAS is held to one thread meanwhile (as in the local runner's workers): the stages' matrix
+        products are small, and a thread per core only contends with the parse and with other processes (a
+        10 kB text's attribution stage took 0.19 s instead of 0.04 s on two busy cores)."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._audit_batch(items)
+
+    def _audit_batch(self, items: Sequence[Item]) -> list[Audit]:
         results: list[Audit | None] = [None] * len(items)
         pending: list[_Pending] = []
         # Load the models now, so that no article's timings include loading them.

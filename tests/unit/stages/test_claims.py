@@ -103,3 +103,21 @@ def test_claim_status_agrees_with_its_attribution(auditor):
         assert claim.source_kind == kind
         assert ("anonymous" in claim.status) == (kind in ("anonymous", "unnamed_group"))
         assert ("unattributed" in claim.status) == (kind == "unattributed")
+
+
+def test_claim_links_are_the_whole_document_scan(auditor):
+    """The stage links each claim through `SentenceLinks` (findings bucketed by sentence, so that long texts
+    stay linear); its links must be exactly those of scanning every finding of the article."""
+    from newsaudit.stages.claims import attribution_of, denials_of, hedges_of
+
+    text = "\n\n".join([STORY, AGENTLESS] * 3)
+    result = auditor.audit(Article(id="links", text=text, published="2024-03-14"))
+    assert len(result.claims) > 6 and result.denials and result.hedges
+    for claim in result.claims:
+        sentence = result.sentences[claim.sentence]
+        start, end = sentence.start, sentence.end
+        assert claim.attribution == attribution_of(result.attributions, sentence, claim.sentence)
+        assert claim.hedges == hedges_of(result.hedges, start, end)
+        assert claim.denials == denials_of(result.denials, start, end)
+        assert claim.entities == tuple(e for e in result.entities if e.sentence == claim.sentence)
+        assert ("denial" in claim.status) == any(d.sentence == claim.sentence for d in result.denials)

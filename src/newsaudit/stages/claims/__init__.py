@@ -12,6 +12,9 @@ attribution's source kind, so that a report's counts of claims by kind and by st
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsaudit.models.checkworthy import CheckWorthiness
@@ -55,19 +58,83 @@ def find_claims(context: Context, model: CheckWorthiness) -> dict[str, Any]:
         ),
         key=lambda index: (-scores[index], index),
     )
+    links = SentenceLinks(sentences, findings)
     found = tuple(
-        _claim(doc, context.article.published, sentences[index], index, scores[index], rank, findings)
+        _claim(doc, context.article.published, sentences[index], index, scores[index], rank, findings, links)
         for rank, index in enumerate(chosen, start=1)
     )
     return {"checkworthiness": tuple(scores), "claims": found}
 
 
-def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, score: float, rank: int, findings) -> Claim:
+class SentenceLinks:
+    """Which attributions, hedges, denials and entities touch each sentence, worked out once per document.
+
+    Linking each claim by scanning every finding of the article made the stage quadratic in the text (a 3 MB
+    document: a minute in this stage alone); this buckets each finding under the sentences it touches, and
+    the links it gives are exactly `attribution_of`, `hedges_of` and `denials_of` over the whole document."""
+
+    def __init__(self, sentences: Sequence[Sentence], findings: dict[str, Any]) -> None:
+        self._sentences = sentences
+        self._starts = [sentence.start for sentence in sentences]
+        self._attributions: tuple[Attribution, ...] = findings["attributions"]
+        self._by_sentence: dict[str, defaultdict[int, set[int]]] = {
+            name: defaultdict(set) for name in ("attributions", "hedges", "denials", "entities")
+        }
+        for number, attribution in enumerate(self._attributions):
+            if attribution.source is not None:
+                self._by_sentence["attributions"][attribution.sentence].add(number)
+            if attribution.content is not None:
+                self._add("attributions", number, attribution.content.start, attribution.content.end)
+        for number, hedge in enumerate(findings["hedges"]):
+            self._add_point("hedges", number, hedge.cue.start)
+        for number, denial in enumerate(findings["denials"]):
+            self._add_point("denials", number, denial.cue.start)
+            for span in denial.disputes:
+                self._add("denials", number, span.start, span.end)
+        for number, entity in enumerate(findings["entities"]):
+            self._by_sentence["entities"][entity.sentence].add(number)
+        self.denial_sentences = frozenset(denial.sentence for denial in findings["denials"])
+
+    def _overlapping(self, start: int, end: int) -> Iterable[int]:
+        """The sentences that share at least one character with `[start, end)` (sentences never overlap)."""
+        index = max(bisect_right(self._starts, start) - 1, 0)
+        while index < len(self._sentences) and self._sentences[index].start < end:
+            if start < self._sentences[index].end:
+                yield index
+            index += 1
+
+    def _add(self, name: str, number: int, start: int, end: int) -> None:
+        for index in self._overlapping(start, end):
+            self._by_sentence[name][index].add(number)
+
+    def _add_point(self, name: str, number: int, position: int) -> None:
+        index = bisect_right(self._starts, position) - 1
+        if index >= 0 and position < self._sentences[index].end:
+            self._by_sentence[name][index].add(number)
+
+    def numbers(self, name: str, index: int) -> tuple[int, ...]:
+        """The numbers of the findings called `name` that touch sentence `index`, in order."""
+        return tuple(sorted(self._by_sentence[name].get(index, ())))
+
+    def attribution(self, index: int) -> int | None:
+        return attribution_of(self._attributions, self._sentences[index], index, self.numbers("attributions", index))
+
+
+def _claim(
+    doc: Doc,
+    published: str | None,
+    sentence: Sentence,
+    index: int,
+    score: float,
+    rank: int,
+    findings: dict[str, Any],
+    links: SentenceLinks,
+) -> Claim:
     start, end = sentence.start, sentence.end
-    attribution = attribution_of(findings["attributions"], sentence, index)
-    hedges = hedges_of(findings["hedges"], start, end)
-    denials = denials_of(findings["denials"], start, end)
-    is_denial = any(denial.sentence == index for denial in findings["denials"])
+    attribution = links.attribution(index)
+    hedges = links.numbers("hedges", index)
+    denials = links.numbers("denials", index)
+    is_denial = index in links.denial_sentences
     disputed = [i for i in denials if findings["denials"][i].sentence != index]
     source = findings["attributions"][attribution].source if attribution is not None else None
     # An attribution without a source ("was reported", "it is alleged") names nobody: unattributed, as in the
@@ -80,7 +147,7 @@ def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, scor
         sentence=index,
         score=score,
         rank=rank,
-        entities=tuple(entity for entity in findings["entities"] if entity.sentence == index),
+        entities=tuple(findings["entities"][number] for number in links.numbers("entities", index)),
         quantities=tuple(find_quantities(doc, start, end)),
         times=tuple(find_times(doc, published, start, end)),
         places=tuple(find_places(doc, start, end)),
@@ -92,13 +159,17 @@ def _claim(doc: Doc, published: str | None, sentence: Sentence, index: int, scor
     )
 
 
-def attribution_of(found: tuple[Attribution, ...], sentence: Sentence, index: int) -> int | None:
+def attribution_of(
+    found: tuple[Attribution, ...], sentence: Sentence, index: int, numbers: Iterable[int] | None = None
+) -> int | None:
     """The attribution this sentence rests on. In order of preference: one whose content covers most of the
     sentence (of two alike, the narrower: "…, he said" inside a paragraph an outlet introduces rests on
     "he"); one made in the sentence by a named or described source ("the ministry denied the reports, …");
-    an outlet's introduction that scopes over it; any whose content touches it."""
+    an outlet's introduction that scopes over it; any whose content touches it. `numbers` limits the search
+    to those attributions (the ones that touch the sentence, from `SentenceLinks`); the default is all."""
     best, best_key = None, None
-    for number, attribution in enumerate(found):
+    for number in range(len(found)) if numbers is None else numbers:
+        attribution = found[number]
         content = attribution.content
         overlap = 0 if content is None else min(content.end, sentence.end) - max(content.start, sentence.start)
         made_here = attribution.sentence == index and attribution.source is not None
