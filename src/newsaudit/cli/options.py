@@ -39,6 +39,32 @@ class Command(TyperCommand):
         return option
 
 
+def fill_optional_values(args: list[str], optional: dict[str, str]) -> list[str]:
+    """`args` with the default value put after each option of `optional` given without one (`--folds` alone
+    becomes `--folds 5`; `--folds 10` stays). A value is a whole number; nothing after `--` is touched."""
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            return out + list(args[index + 1 :])
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg in optional and (following is None or not following.isdigit()):
+            out.append(optional[arg])
+    return out
+
+
+def optional_values(**defaults: str) -> type[Command]:
+    """A `Command` class whose options named in `defaults` (`folds="5"` for `--folds`) may go without a value,
+    which Typer's options cannot: the default is filled in before parsing (see `fill_optional_values`)."""
+    optional = {"--" + name.replace("_", "-"): value for name, value in defaults.items()}
+
+    class OptionalValueCommand(Command):
+        def parse_args(self, ctx, args):
+            return super().parse_args(ctx, fill_optional_values(list(args), optional))
+
+    return OptionalValueCommand
+
+
 class Group(TyperGroup):
     """A command group whose `--help` option is listed as a plain flag."""
 

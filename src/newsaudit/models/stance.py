@@ -379,14 +379,20 @@ class StanceModel:
         """
         return self.predict_many([(headline, body)])[0]
 
-    def predict_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Predict many (headline, body) pairs, featurising each distinct headline and body once."""
+    labels = LABELS
+
+    def probabilities_of(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Class probabilities of (headline, body) texts, featurising each distinct headline and body once."""
         pairs = list(pairs)
         head_texts = list(dict.fromkeys(h for h, _ in pairs))
         body_texts = list(dict.fromkeys(b for _, b in pairs))
         heads = dict(zip(head_texts, self.featurize_headlines(head_texts), strict=True))
         bodies = dict(zip(body_texts, self.featurize_bodies(body_texts), strict=True))
-        probabilities = self.probabilities([heads[h] for h, _ in pairs], [bodies[b] for _, b in pairs])
+        return self.probabilities([heads[h] for h, _ in pairs], [bodies[b] for _, b in pairs])
+
+    def predict_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Predict many (headline, body) pairs, featurising each distinct headline and body once."""
+        probabilities = self.probabilities_of(pairs)
         labels = self.decide(probabilities)
         return [
             {"label": label, "probabilities": {name: round(float(p), 4) for name, p in zip(LABELS, row, strict=True)}}

@@ -28,7 +28,7 @@ from newsaudit.schema.findings import (
     Stance,
 )
 
-SCHEMA_VERSION = "1.7.0"
+SCHEMA_VERSION = "1.8.0"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

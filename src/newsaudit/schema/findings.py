@@ -199,6 +199,8 @@ class Stance:
     label: str
     probabilities: dict[str, float]
     certainty_gaps: tuple[CertaintyGap, ...] = ()
+    #: Which weights judged it: the FNC-1 model's name, and the related-pair encoder's after a "+" when one ran.
+    model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ the body.
 A headline that states as fact what the body only attributes to anonymous officials, hedges, or reports as
 denied is one of the strongest tells of misleading news. Two findings:
 
-- **stance**: the FNC-1 classifier (`newsaudit.models.stance`) over the headline and the body, with probabilities;
+- **stance**: the FNC-1 classifier (`newsaudit.models.stance`) over the headline and the body, with probabilities,
+  split among agree, disagree and discuss by the related-pair cross-encoder when one is shipped
+  (`newsaudit.models.stance_encoder.TwoStepStance`; `model` names the weights);
 - **certainty gaps**: when the headline itself is flat (no hedge, no attribution, not a question, not a
   quotation), the body sentences that carry its claim (the most similar by sentence embedding) are checked
   for what the earlier stages found there: hedges (not mere approximations), an anonymous or unnamed source,
@@ -43,9 +45,10 @@ def stance(context: Context) -> dict[str, Any]:
     headline = (context.article.title or "").strip()
     if not headline or not context.english or not context.article.text.strip():
         return {"stance": None}
-    from newsaudit.models.stance import StanceModel
+    from newsaudit.models.stance_encoder import TwoStepStance
 
-    predicted = StanceModel.default().predict(headline, context.article.text)
+    judge = TwoStepStance.default()
+    predicted = judge.predict(headline, context.article.text)
     gaps = certainty_gaps(headline, context.findings, Embedder.default())
     return {
         "stance": Stance(
@@ -53,6 +56,7 @@ def stance(context: Context) -> dict[str, Any]:
             label=predicted["label"],
             probabilities={label: round(float(p), 4) for label, p in predicted["probabilities"].items()},
             certainty_gaps=gaps,
+            model="+".join(judge.names),
         )
     }
 

@@ -15,6 +15,10 @@ options, defaults and outputs); its docstring, also its `--help`, says what it r
   `roles --oof` (without it that step is skipped).
 - `stance` (`scripts/train_stance.py`): the FNC-1 stance model `models/stance.npz`.
 - `checkworthy` (`scripts/train_checkworthy.py`): the check-worthiness weights `models/checkworthy.json`.
+- `claim_stance` (`scripts/train_claim_stance.py`): the Emergent claim ↔ headline stance model
+  `models/claim_stance.npz` (Emergent train only), and its claim-disjoint fold evaluation.
+- `stance_folds`, `checkworthy_folds`: no model; the fold evaluations behind `newsaudit eval stance --folds`
+  and `newsaudit eval checkworthy --folds`, which refit the recipes above inside each fold's training part.
 - `credibility` (`scripts/train_credibility.py`): `models/credibility.json`, fitted on the signals of full
   audits of FA-KES and the FakeNewsCorpus sample.
 - `polnear`: no model; the PolNeAR splits parsed once and cached under build/, shared by `roles` and
@@ -22,8 +26,9 @@ options, defaults and outputs); its docstring, also its `--help`, says what it r
 
 Order, where one reads what another writes: `embeddings` first (the cue model's lemma vectors and the stance
 features are embeddings, so both are refitted after a new embedding model); `roles --oof` before
-`attribution`; `stance` and `checkworthy` at any point after `embeddings`; `credibility` last, as it audits
-articles with all the other models (its signal cache is keyed by the package version, not by the models).
+`attribution`; `stance`, `checkworthy` and `claim_stance` at any point after `embeddings`; `credibility` last,
+as it audits articles with all the other models (its signal cache is keyed by the package version, not by the
+models).
 
 Paths: the models are read from and written to the package folder, `MODELS` (`Path(newsaudit.__file__).parent
 / "models"`). `REPO` is `Path(newsaudit.__file__).resolve().parents[2]`, the checkout for an editable install

@@ -27,15 +27,19 @@ from pathlib import Path
 from newsaudit.training import DEFAULT_DATA, MODELS
 
 MODEL = MODELS / "checkworthy.json"
+#: The shipped recipe's settings (the defaults of the options below; `training.checkworthy_folds` refits it).
+C = 0.1
+CLEF_WEIGHT = 0.2
+PRUNE = 0.05
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=os.environ.get("NEWSAUDIT_DATA") or str(DEFAULT_DATA))
-    parser.add_argument("--c", type=float, default=0.1, help="inverse regularisation strength")
-    parser.add_argument("--clef-weight", type=float, default=0.2, help="sample weight of CLEF sentences")
+    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
+    parser.add_argument("--clef-weight", type=float, default=CLEF_WEIGHT, help="sample weight of CLEF sentences")
     parser.add_argument("--sources", default="claimbuster,clef", help="comma-separated training sources")
-    parser.add_argument("--prune", type=float, default=0.05, help="drop weights smaller than this")
+    parser.add_argument("--prune", type=float, default=PRUNE, help="drop weights smaller than this")
     parser.add_argument("--claim-share", type=float, default=0.25, help="share of news sentences listed as claims")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--out", type=Path, default=MODEL)
@@ -56,9 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     texts, labels, weights = [], [], []
     sources = set(args.sources.split(","))
     if "claimbuster" in sources:
-        for row in json.loads(claimbuster.read_text(encoding="utf-8")):
-            texts.append(row["text"])
-            labels.append(int(row["label"]))
+        for text, label in read_claimbuster(claimbuster):
+            texts.append(text)
+            labels.append(label)
             weights.append(1.0)
     if "clef" in sources:
         for name, lines in transcripts(clef).items():
@@ -97,14 +101,24 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(table)} weights -> {args.out}")
 
 
+def read_claimbuster(path: Path) -> list[tuple[str, int]]:
+    """(sentence, label) of ClaimBuster's `kfold_25ncs.json` (1 = check-worthy factual sentence)."""
+    return [(row["text"], int(row["label"])) for row in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def fit_logistic(matrix, labels, weights, c: float):
+    """The recipe's classifier: an L2 logistic regression with per-sentence weights (CLEF down-weighted)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=3000).fit(matrix, labels, sample_weight=weights)
+
+
 def _fit(features, labels, weights, c: float, prune: float) -> dict[str, float]:
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(features)
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(matrix, labels, sample_weight=weights)
+    model = fit_logistic(matrix, labels, weights, c)
     table = {
         name: round(float(weight), 4)
         for name, weight in zip(vectorizer.feature_names_, model.coef_[0], strict=True)

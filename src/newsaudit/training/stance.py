@@ -105,8 +105,12 @@ def baseline_features(headline: str, body: str) -> list[float]:
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def _featurize(pairs, bodies: dict[str, str], train_idx: Sequence[int], embedder, tfidf=None):
-    """Pair feature matrix of all pairs, with a TF-IDF fitted on the train part's bodies and headlines."""
+def featurize(pairs, bodies: dict[str, str], train_idx: Sequence[int], embedder, tfidf=None):
+    """Pair feature matrix of all pairs, with a TF-IDF fitted on the train part's bodies and headlines.
+
+    Only the TF-IDF is fitted (on `train_idx`, so a fold's held-out texts shape no vocabulary or IDF); the
+    embeddings are the shipped static model's. Returns (matrix, tfidf).
+    """
     from newsaudit.models.stance import STOP_WORDS, TfIdf, featurize_texts, pair_features, stem_cached, words
 
     if tfidf is None:
@@ -122,7 +126,8 @@ def _featurize(pairs, bodies: dict[str, str], train_idx: Sequence[int], embedder
     return x, tfidf
 
 
-def _labels(pairs) -> np.ndarray:
+def labels_of(pairs) -> np.ndarray:
+    """Class indices (`LABELS` order) of the pairs' stances."""
     from newsaudit.models.stance import LABELS
 
     return np.array([LABELS.index(pair.stance) for pair in pairs])
@@ -152,7 +157,7 @@ def _two_stage(x_train, y_train, x_dev):
     return out
 
 
-def _tune_bias(probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
+def tune_bias(probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-class log-probability offsets maximising FNC score + 100 × macro-F1 on held-out predictions.
 
     Coordinate ascent over a small grid, unrelated fixed at 0.
@@ -180,7 +185,7 @@ def _tune_bias(probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
     return bias
 
 
-def _fit_mlp(x: np.ndarray, y: np.ndarray):
+def fit_mlp(x: np.ndarray, y: np.ndarray):
     """A scikit-learn MLP on standardised features; returns (mean, scale, classifier)."""
     from sklearn.neural_network import MLPClassifier
 
@@ -189,20 +194,37 @@ def _fit_mlp(x: np.ndarray, y: np.ndarray):
     return mean, scale, model
 
 
-def _predict_mlp(fitted, x: np.ndarray) -> np.ndarray:
+def predict_mlp(fitted, x: np.ndarray) -> np.ndarray:
+    """Class probabilities of a `fit_mlp` result, one column per label (0 for a class absent from training)."""
+    from newsaudit.models.stance import LABELS
+
     mean, scale, model = fitted
-    return model.predict_proba((x - mean) / scale)
+    probabilities = model.predict_proba((x - mean) / scale)
+    if probabilities.shape[1] == len(LABELS):
+        return probabilities
+    full = np.zeros((len(x), len(LABELS)))
+    full[:, model.classes_] = probabilities
+    return full
 
 
-def _oof_bias(x: np.ndarray, y: np.ndarray, groups: Sequence[str], folds: int = 3) -> np.ndarray:
+def oof_bias(x: np.ndarray, y: np.ndarray, groups: Sequence[str], folds: int = 3) -> np.ndarray:
     """Class biases tuned on out-of-fold MLP predictions (folds by group, e.g. headline)."""
     import zlib
 
     fold_of = np.array([zlib.crc32(g.encode("utf-8")) % folds for g in groups])
     oof = np.zeros((len(y), 4))
     for k in range(folds):
-        oof[fold_of == k] = _predict_mlp(_fit_mlp(x[fold_of != k], y[fold_of != k]), x[fold_of == k])
-    return _tune_bias(oof, y)
+        oof[fold_of == k] = predict_mlp(fit_mlp(x[fold_of != k], y[fold_of != k]), x[fold_of == k])
+    return tune_bias(oof, y)
+
+
+def fit_recipe(x: np.ndarray, y: np.ndarray, groups: Sequence[str]):
+    """The shipped recipe, `mlp+bias`, on one training part: (fitted MLP, class biases tuned out of fold).
+
+    The biases come from 3 folds of the training part itself (by `groups`), so a caller validating on
+    held-out folds chooses nothing on them.
+    """
+    return fit_mlp(x, y), oof_bias(x, y, groups)
 
 
 def _report(name: str, split: str, probabilities_or_labels, y_dev, bias=None, seconds: float = 0.0) -> dict:
@@ -235,7 +257,7 @@ def evaluate_split(split, pairs, bodies, train_idx, dev_idx, embedder, variants,
     from newsaudit.models.stance import SCALAR_FEATURES
 
     results = []
-    y = _labels(pairs)
+    y = labels_of(pairs)
     y_train, y_dev = y[train_idx], y[dev_idx]
     if "baseline" in variants:
         from sklearn.ensemble import GradientBoostingClassifier
@@ -246,7 +268,7 @@ def evaluate_split(split, pairs, bodies, train_idx, dev_idx, embedder, variants,
         results.append(
             _report("baseline", split, model.predict(baseline_x[dev_idx]), y_dev, seconds=time.perf_counter() - started)
         )
-    x, _ = _featurize(pairs, bodies, train_idx, embedder)
+    x, _ = featurize(pairs, bodies, train_idx, embedder)
     x_train, x_dev = x[train_idx], x[dev_idx]
     n_scalar = len(SCALAR_FEATURES)
     if "lr" in variants:
@@ -258,10 +280,10 @@ def evaluate_split(split, pairs, bodies, train_idx, dev_idx, embedder, variants,
         results.append(_report("lr", split, model.predict_proba(b), y_dev, seconds=time.perf_counter() - started))
     if "mlp" in variants:
         started = time.perf_counter()
-        p_dev = _predict_mlp(_fit_mlp(x_train, y_train), x_dev)
+        p_dev = predict_mlp(fit_mlp(x_train, y_train), x_dev)
         results.append(_report("mlp", split, p_dev, y_dev, seconds=time.perf_counter() - started))
         groups = [pairs[i].body_id if split == "baseline" else pairs[i].headline for i in train_idx]
-        bias = _oof_bias(x_train, y_train, groups)
+        bias = oof_bias(x_train, y_train, groups)
         results.append(_report("mlp+bias", split, p_dev, y_dev, bias=bias, seconds=time.perf_counter() - started))
     if "lgbm_vectors" in variants:
         started = time.perf_counter()
@@ -342,10 +364,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     fit_started = time.perf_counter()
     everything = list(range(len(pairs)))
-    x, tfidf = _featurize(pairs, bodies, everything, embedder)
-    y = _labels(pairs)
-    bias = _oof_bias(x, y, [pair.headline for pair in pairs])
-    model = _fit_mlp(x, y)
+    x, tfidf = featurize(pairs, bodies, everything, embedder)
+    y = labels_of(pairs)
+    model, bias = fit_recipe(x, y, [pair.headline for pair in pairs])
     meta = {
         "version": f"fnc1-mlp-{date.today().isoformat()}",
         "trained_on": "FNC-1 train_stances.csv (all 49,972 pairs)",
@@ -357,7 +378,7 @@ def main(argv: list[str] | None = None) -> None:
     from newsaudit.models.stance import StanceModel
 
     shipped = StanceModel.from_path(args.out)
-    gap = float(np.abs(shipped.network.probabilities(x[:2000]) - _predict_mlp(model, x[:2000])).max())
+    gap = float(np.abs(shipped.network.probabilities(x[:2000]) - predict_mlp(model, x[:2000])).max())
     print(f"# numpy network vs scikit-learn: max probability difference {gap:.2e}")
     if gap > 1e-3:
         raise SystemExit("the exported network does not reproduce scikit-learn's probabilities")

@@ -41,3 +41,18 @@ def test_no_eta_without_a_total():
     progress.update(task_id, advance=5)
     assert EtaColumn().render(progress.tasks[0]).plain == ""
     assert RateColumn().render(progress.tasks[0]).plain == "1.0 articles/s"
+
+
+# -- options that may go without their value (`--folds` alone means `--folds 5`) ----------------------------------
+
+
+def test_an_option_given_without_its_value_gets_the_default():
+    from newsaudit.cli.options import fill_optional_values
+
+    optional = {"--folds": "5"}
+    assert fill_optional_values(["a.csv", "b.csv", "--folds"], optional) == ["a.csv", "b.csv", "--folds", "5"]
+    assert fill_optional_values(["--folds", "a.csv"], optional) == ["--folds", "5", "a.csv"]
+    assert fill_optional_values(["--folds", "--quiet"], optional) == ["--folds", "5", "--quiet"]
+    assert fill_optional_values(["--folds", "10", "a.csv"], optional) == ["--folds", "10", "a.csv"]
+    assert fill_optional_values(["a.csv"], optional) == ["a.csv"]
+    assert fill_optional_values(["--", "--folds"], optional) == ["--", "--folds"]
