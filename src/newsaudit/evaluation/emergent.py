@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsaudit.evaluation.stance import label_report
+
 LABELS = ("for", "against", "observing")
 FNC_TO_EMERGENT = {"agree": "for", "disagree": "against", "discuss": "observing", "unrelated": "observing"}
 COLUMNS = ("claimHeadline", "articleHeadline", "articleHeadlineStance")
@@ -57,25 +59,7 @@ def read_rows(path: str | Path) -> list[Row]:
 
 def classification_report(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     """Accuracy, macro-F1 over the three classes, F1 per class, n and the confusion matrix."""
-    if len(gold) != len(predicted):
-        raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
-    confusion = {truth: dict.fromkeys(LABELS, 0) for truth in LABELS}
-    for truth, guess in zip(gold, predicted, strict=True):
-        confusion[truth][guess] += 1
-    f1 = {}
-    for label in LABELS:
-        hits = confusion[label][label]
-        n_gold = sum(confusion[label].values())
-        n_predicted = sum(confusion[truth][label] for truth in LABELS)
-        f1[label] = round(2 * hits / (n_gold + n_predicted), 4) if n_gold + n_predicted else 0.0
-    n = len(gold)
-    return {
-        "accuracy": round(sum(confusion[label][label] for label in LABELS) / n, 4) if n else 0.0,
-        "macro_f1": round(sum(f1.values()) / len(LABELS), 4),
-        "f1": f1,
-        "n": n,
-        "confusion": confusion,
-    }
+    return label_report(gold, predicted, LABELS)
 
 
 def labels_of(predictions: Sequence[Any]) -> list[str]:

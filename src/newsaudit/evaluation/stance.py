@@ -129,28 +129,39 @@ def fnc_score(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, flo
     return raw, best
 
 
-def classification_report(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
-    """FNC score (relative %), macro-F1, per-class F1, accuracy, confusion matrix (gold row, predicted column)."""
-    raw, best = fnc_score(gold, predicted)
-    confusion = {truth: dict.fromkeys(LABELS, 0) for truth in LABELS}
+def label_report(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over `labels`, F1 per label, n and the confusion matrix (gold row, predicted column):
+    the classification measures every stance-like task here reports (FNC-1, Emergent, related pairs)."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
+    confusion = {truth: dict.fromkeys(labels, 0) for truth in labels}
     for truth, guess in zip(gold, predicted, strict=True):
         confusion[truth][guess] += 1
     f1 = {}
-    for label in LABELS:
+    for label in labels:
         hits = confusion[label][label]
         n_gold = sum(confusion[label].values())
-        n_predicted = sum(confusion[truth][label] for truth in LABELS)
+        n_predicted = sum(confusion[truth][label] for truth in labels)
         f1[label] = round(2 * hits / (n_gold + n_predicted), 4) if n_gold + n_predicted else 0.0
     n = len(gold)
+    return {
+        "accuracy": round(sum(confusion[label][label] for label in labels) / n, 4) if n else 0.0,
+        "macro_f1": round(sum(f1.values()) / len(labels), 4),
+        "f1": f1,
+        "n": n,
+        "confusion": confusion,
+    }
+
+
+def classification_report(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """FNC score (relative %), macro-F1, per-class F1, accuracy, confusion matrix (gold row, predicted column)."""
+    raw, best = fnc_score(gold, predicted)
+    measures = label_report(gold, predicted, LABELS)
     return {
         "fnc_score": round(100 * raw / best, 2) if best else 0.0,
         "fnc_raw": raw,
         "fnc_max": best,
-        "macro_f1": round(sum(f1.values()) / len(LABELS), 4),
-        "f1": f1,
-        "accuracy": round(sum(confusion[label][label] for label in LABELS) / n, 4) if n else 0.0,
-        "n": n,
-        "confusion": confusion,
+        **{key: measures[key] for key in ("macro_f1", "f1", "accuracy", "n", "confusion")},
     }
 
 

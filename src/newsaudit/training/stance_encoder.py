@@ -145,18 +145,12 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
 def related_report(gold: np.ndarray, probabilities: np.ndarray) -> dict[str, Any]:
     """Macro-F1, per-class F1, accuracy and ECE of 3-way related-pair decisions."""
     from newsaudit.evaluation.folds import expected_calibration_error
+    from newsaudit.evaluation.stance import label_report
 
-    predicted = probabilities.argmax(axis=1)
-    f1 = {}
-    for k, label in enumerate(RELATED_LABELS):
-        tp = int(((predicted == k) & (gold == k)).sum())
-        fp, fn = int(((predicted == k) & (gold != k)).sum()), int(((predicted != k) & (gold == k)).sum())
-        f1[label] = round(2 * tp / max(2 * tp + fp + fn, 1), 4)
+    names = [RELATED_LABELS[k] for k in gold]
+    measures = label_report(names, [RELATED_LABELS[k] for k in probabilities.argmax(axis=1)], RELATED_LABELS)
     return {
-        "n": len(gold),
-        "accuracy": round(float((predicted == gold).mean()), 4),
-        "macro_f1": round(float(np.mean(list(f1.values()))), 4),
-        "f1": f1,
+        **{key: measures[key] for key in ("n", "accuracy", "macro_f1", "f1")},
         "ece": round(float(expected_calibration_error(probabilities, gold)), 4),
     }
 
