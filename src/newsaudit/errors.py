@@ -53,6 +53,18 @@ class SettingsError(NewsauditError):
     code = "bad_settings"
 
 
+class BatchError(NewsauditError):
+    """A batch that cannot start or go on: an output folder of another run, a plan whose inputs changed."""
+
+    code = "batch"
+
+
+class WorkerLostError(InputError):
+    """A record whose audit stopped the worker processes that tried it (a crash, or running out of memory)."""
+
+    code = "worker_lost"
+
+
 class ModelNotFoundError(NewsauditError):
     code = "model_not_found"
 

@@ -205,18 +205,36 @@ def test_sizes_within_interrupts_work_and_leaves_no_alarm_behind():
         pass
 
 
-def test_sizes_within_outside_the_main_thread_only_checks_before_starting():
+def test_sizes_within_interrupts_work_in_another_thread_too_and_nothing_lands_later():
+    """A Dask worker audits in a thread of its pool: the limit must hold there as in the main thread."""
     outcome = []
 
+    def spin(seconds: float) -> None:
+        ends = time.perf_counter() + seconds
+        while time.perf_counter() < ends:  # Python bytecode: where an asynchronous exception lands
+            pass
+
     def work():
-        with within(0.01):
-            time.sleep(0.05)  # not interrupted: no alarm outside the main thread
+        assert can_interrupt()
+        try:
+            with within(0.05):
+                spin(5)
+            outcome.append("not interrupted")
+        except TimeLimitExceeded:
+            outcome.append("interrupted")
+        for _ in range(20):  # blocks that end in time are never interrupted, not even just after
+            with within(0.02):
+                spin(0.005)
+        spin(0.1)
         outcome.append("finished")
+        with pytest.raises(TimeLimitExceeded), within(0):
+            pass
 
     worker = threading.Thread(target=work)
+    started = time.perf_counter()
     worker.start()
     worker.join()
-    assert outcome == ["finished"]
+    assert outcome == ["interrupted", "finished"] and time.perf_counter() - started < 3
 
 
 TITLE = "Exampleton harbour board orders cranes"

@@ -3,7 +3,7 @@
 Each command reads its options, calls one library function, and turns library errors into a one-line
 message and an exit code: 0 all good, 1 some article failed, 2 the command itself could not run.
 
-One module per command group (`audit`, `evaluate`, `factchecks`, `corpus`, `sources`); what they share
+One module per command group (`audit`, `batch`, `evaluate`, `factchecks`, `corpus`, `sources`); what they share
 (option types and definitions, store paths, `fail`) is in `options`. This module builds `app` from them.
 """
 
@@ -15,6 +15,7 @@ import typer
 
 from newsaudit._version import __version__
 from newsaudit.cli.audit import audit
+from newsaudit.cli.batch import batch, report, summary
 from newsaudit.cli.corpus import corpus_app
 from newsaudit.cli.evaluate import eval_app
 from newsaudit.cli.factchecks import factchecks_app
@@ -53,6 +54,9 @@ def main_options(
 
 
 app.command(cls=Command)(audit)
+app.command(cls=Command)(batch)
+app.command(cls=Command)(summary)
+app.command(cls=Command)(report)
 
 
 def main() -> None:

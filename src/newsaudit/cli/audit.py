@@ -33,6 +33,7 @@ from newsaudit.cli.options import (
     left_out_line,
     plural,
     progress,
+    require_store_files,
     stderr,
     tracked,
 )
@@ -121,7 +122,7 @@ def audit(
             notes.append(
                 f"claims matched against the default fact-check store {settings.factchecks} (--no-factchecks: none)"
             )
-        _require_store_files(settings)
+        require_store_files(settings)
         auditor = Auditor(settings)
         auditor.stores.check()
         chosen = input_format.value if input_format else None
@@ -141,17 +142,6 @@ def audit(
     except (NewsauditError, OSError) as error:
         fail(error)
     _close(tally, skipped, notes, quiet=quiet)
-
-
-def _require_store_files(settings) -> None:
-    """A store file named but missing is a usage error, with the command that makes one."""
-    for location, noun, command in (
-        (settings.sources, "source store", "sources add"),
-        (settings.corpus, "corpus store", "corpus add"),
-        (settings.factchecks, "fact-check store", "factchecks add"),
-    ):
-        if location and "://" not in location and not Path(location).is_file():
-            raise FileNotFoundError(f"no {noun} at {location}; create one with `newsaudit {command}`")
 
 
 def _opened(output: Path | None) -> AbstractContextManager[TextIO]:

@@ -90,6 +90,7 @@ class InputFormat(StrEnum):
     csv = "csv"
     tsv = "tsv"
     warc = "warc"
+    parquet = "parquet"
 
 
 class ExtractionMode(StrEnum):
@@ -232,3 +233,15 @@ def left_out_line(skipped: dict[str, list[str]]) -> str | None:
         names = ", ".join(Path(path).name for path in paths[:5]) + (", …" if len(paths) > 5 else "")
         parts.append(f"{len(paths)} {reason} ({names})")
     return f"left out of the folders: {'; '.join(parts)}"
+
+
+def require_store_files(settings, *, created: tuple[str, ...] = ()) -> None:
+    """A store file named but missing is a usage error, with the command that makes one (`created`: stores
+    the command makes itself when missing, e.g. `batch` the corpus it builds)."""
+    for name, location, noun, command in (
+        ("sources", settings.sources, "source store", "sources add"),
+        ("corpus", settings.corpus, "corpus store", "corpus add"),
+        ("factchecks", settings.factchecks, "fact-check store", "factchecks add"),
+    ):
+        if name not in created and location and "://" not in location and not Path(location).is_file():
+            raise FileNotFoundError(f"no {noun} at {location}; create one with `newsaudit {command}`")

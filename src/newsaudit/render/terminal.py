@@ -319,3 +319,61 @@ def render(audit: Audit) -> RenderableType:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_tables(figures: dict) -> list[RenderableType]:
+    """A batch folder's summary (the figures of `newsaudit.batch.summary.summarise`) as terminal tables."""
+
+    def counts(title: str, items: dict, label: str) -> Table:
+        table = Table(title=title, title_justify="left", show_edge=False)
+        table.add_column(label)
+        table.add_column("articles", justify="right")
+        for name, count in items.items():
+            table.add_row(Text(str(name)), f"{count:,}")
+        return table
+
+    planned = figures.get("shards_planned")
+    head = Text(
+        f"{figures['articles']:,} articles ({figures['assessed']:,} assessed) in {figures['shards_done']:,}"
+        f" of {planned if planned is not None else '?'} shards — {figures['folder']}",
+        style="bold",
+    )
+    bands = {f"{b['from']}–{b['to']}": b["articles"] for b in figures["credibility_histogram"]}
+    sites = Table(title="Top sites by volume (mean score)", title_justify="left", show_edge=False)
+    for column, justify in (("site", "left"), ("articles", "right"), ("mean score", "right")):
+        sites.add_column(column, justify=justify)
+    for site in figures["domains_by_volume"]:
+        mean = "–" if site["mean_score"] is None else f"{site['mean_score']:.1f}"
+        sites.add_row(Text(site["domain"]), f"{site['articles']:,}", mean)
+    lowest = Table(title="Lowest scores", title_justify="left", show_edge=False)
+    for column, justify in (("score", "right"), ("id", "left"), ("site", "left"), ("title", "left")):
+        lowest.add_column(column, justify=justify)
+    for article in figures["lowest"][:10]:
+        lowest.add_row(
+            f"{article['score']:.1f}",
+            Text(str(article["id"])),
+            Text(article["domain"] or ""),
+            Text(_shorten(article["title"] or "", 60)),
+        )
+    return [
+        head,
+        counts("Errors by code", figures["errors"], "code"),
+        counts("Credibility", {**figures["labels"]}, "label"),
+        counts("Credibility scores", bands, "score"),
+        counts("Languages", figures["languages"], "language"),
+        sites,
+        counts("Most frequent top signals", figures["signals"], "signal"),
+        *(
+            [
+                counts(
+                    f"Copied from ({figures['copying']['with_signals']:,} articles)",
+                    figures["copying"]["copied_from"],
+                    "site",
+                )
+            ]
+            if figures.get("copying")
+            else []
+        ),
+        lowest,
+        Text("A report page: newsaudit report DIR ID", style="dim"),
+    ]

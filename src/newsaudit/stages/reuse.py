@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from newsaudit.schema import Article, Attribution, Reuse, ReusedPassage, Signal, Span
+from newsaudit.schema import Article, Attribution, Reuse, ReusedPassage, Signal, Source, Span
 from newsaudit.stages.registry import Context, stage
 from newsaudit.stores.corpus import Corpus, ReuseMatch
 
@@ -42,11 +42,18 @@ def find_reuse(
     article: Article, attributions: Sequence[Attribution], corpus: Corpus, min_share: float = MIN_SHARE
 ) -> tuple[Reuse, ...]:
     """The corpus articles sharing text with `article`, most of this article found first, each with its credit."""
-    return tuple(_reuse(match, attributions) for match in corpus.find_reuse(article, min_share=min_share))
+    return find_reuse_credited_by(article, [a.source for a in attributions if a.source is not None], corpus, min_share)
 
 
-def _reuse(match: ReuseMatch, attributions: Sequence[Attribution]) -> Reuse:
-    credit = credit_for(match.domain, attributions)
+def find_reuse_credited_by(
+    article: Article, sources: Sequence[Source], corpus: Corpus, min_share: float = MIN_SHARE
+) -> tuple[Reuse, ...]:
+    """`find_reuse` given the article's attribution sources only (what a stored audit keeps of them)."""
+    return tuple(_reuse(match, sources) for match in corpus.find_reuse(article, min_share=min_share))
+
+
+def _reuse(match: ReuseMatch, sources: Sequence[Source]) -> Reuse:
+    credit = credit_among(match.domain, sources)
     return Reuse(
         id=match.id,
         url=match.url,
@@ -81,13 +88,15 @@ def outlet_key(name: str) -> str:
 
 def credit_for(domain: str | None, attributions: Sequence[Attribution]) -> Span | None:
     """The source span of the first attribution that names the outlet at `domain`, if any."""
+    return credit_among(domain, [a.source for a in attributions if a.source is not None])
+
+
+def credit_among(domain: str | None, sources: Sequence[Source]) -> Span | None:
+    """The first of `sources` (attribution sources, in text order) that names the outlet at `domain`, if any."""
     label = domain_name(domain)
     if not label:
         return None
-    for attribution in attributions:
-        source = attribution.source
-        if source is None:
-            continue
+    for source in sources:
         for name in (source.name, source.text):
             key = outlet_key(name or "")
             if len(key) >= 2 and (key == label or label.startswith(key) or key.startswith(label)):

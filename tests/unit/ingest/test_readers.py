@@ -280,3 +280,39 @@ def test_readers_gzipped_corpus_is_decompressed_and_a_truncated_one_fails_once(t
     cut = list(read([tmp_path / f"cut.{format}.gz"]))
     assert all(isinstance(item, RawDocument) for item in cut[:-1]) and isinstance(cut[-1], ReadFailure)
     assert "gzip data is truncated" in str(cut[-1].error)
+
+
+def test_readers_parquet_rows_stream_as_documents_with_fields_and_row_sources(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"uid": f"fiction-{n}", "body": f"The fictional town of Brindlemoor opened bridge {n}.", "headline": "x"}
+            for n in range(600)]  # fmt: skip
+    rows[5]["body"] = ""
+    path = tmp_path / "crawl.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=100)
+    assert detect_format(str(path), b"") == "parquet"
+    items = list(read([path], fields=FieldMap(text="body", id="uid", title="headline")))
+    assert len(items) == 600
+    assert items[0].fields["id"] == "fiction-0" and items[0].fields["title"] == "x"
+    assert items[0].source == f"{path}#0"
+    assert items[599].source == f"{path}#599" and "bridge 599" in items[599].content
+    assert isinstance(items[5], ReadFailure) or not items[5].content.strip()
+
+
+def test_readers_parquet_sniffed_without_extension_and_corrupt_file_is_one_failure(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "export"
+    pq.write_table(pa.Table.from_pylist([{"text": "A fictional ferry sailed from Corvel Bay on Monday."}]), path)
+    assert detect_format(str(path), path.read_bytes()[:64]) == "parquet"
+    assert [item.content for item in read([path], format="parquet")] == [
+        "A fictional ferry sailed from Corvel Bay on Monday."
+    ]
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(path.read_bytes()[:40] + b"PAR1")
+    (failure,) = list(read([broken]))
+    assert isinstance(failure, ReadFailure) and failure.error.code == "bad_input"
+    no_text = tmp_path / "numbers.parquet"
+    pq.write_table(pa.Table.from_pylist([{"n": 1}]), no_text)
+    (failure,) = list(read([no_text]))
+    assert isinstance(failure, ReadFailure) and "--text-field" in str(failure.error)

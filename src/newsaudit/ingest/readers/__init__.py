@@ -23,7 +23,9 @@ from newsaudit.errors import InputError, InputTooLargeError, UnsupportedFormatEr
 from newsaudit.ingest.readers.decode import GZIP_MAGIC, decode, too_large_message
 
 Kind = Literal["html", "text"]
-FORMATS = ("html", "text", "jsonl", "json", "csv", "tsv", "warc")
+#: The first (and last) four bytes of a Parquet file.
+PARQUET_MAGIC = b"PAR1"
+FORMATS = ("html", "text", "jsonl", "json", "csv", "tsv", "warc", "parquet")
 
 _EXTENSIONS = {
     ".html": "html",
@@ -39,6 +41,7 @@ _EXTENSIONS = {
     ".tsv": "tsv",
     ".warc": "warc",
     ".arc": "warc",
+    ".parquet": "parquet",
 }
 
 
@@ -121,6 +124,8 @@ def sniff_format(head: bytes) -> str:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 16)
         except zlib.error:
             return "text"
+    if head[:4] == PARQUET_MAGIC:
+        return "parquet"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith((b"WARC/", b"filedesc://")):
         return "warc"
@@ -178,6 +183,22 @@ def read(
         if isinstance(item, Path) and not (item.exists() or item.is_symlink()):
             raise FileNotFoundError(f"no such file or directory: {item}")
     return _read_all(items, format, fields or FieldMap(), max_bytes, stdin, on_skip or _ignore)
+
+
+def input_files(
+    inputs: Iterable[str | Path], format: str | None = None, on_skip: Callable[[str, str], None] | None = None
+) -> Iterator[Path | ReadFailure]:
+    """The files `read` would read, in its order: each named file, and the files under each folder by the same
+    rules (a folder that cannot be listed is a `ReadFailure`). Raises `FileNotFoundError` for a missing path."""
+    items = [Path(item) for item in inputs]
+    for item in items:
+        if not (item.exists() or item.is_symlink()):
+            raise FileNotFoundError(f"no such file or directory: {item}")
+    for item in items:
+        if item.is_dir():
+            yield from _walk(item, format, on_skip or _ignore)
+        else:
+            yield item
 
 
 def count_documents(inputs: Iterable[str | Path], *, format: str | None = None) -> int | None:
@@ -283,6 +304,11 @@ def _read_path(
         with path.open("rb") as handle:
             head = handle.read(8192)
         chosen = format or detect_format(path.name, head)
+        if chosen == "parquet":
+            from newsaudit.ingest.readers import tables
+
+            yield from tables.read_parquet(path, source, fields, max_bytes)
+            return
         if chosen in ("html", "text", "json"):
             size = info.st_size
             if size > max_bytes:
@@ -315,6 +341,8 @@ def _read_stream(
                 stream = io.BytesIO(data)
                 head = data[:8192]
             format = sniff_format(head)
+        if format == "parquet":
+            raise InputError(f"{source}: a Parquet file is read from a file with random access, not from a stream")
         if format == "warc":
             yield from warc.read_warc(stream, source, max_bytes)
         elif format == "jsonl":

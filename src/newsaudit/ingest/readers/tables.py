@@ -203,3 +203,39 @@ def _authors(value: Any) -> tuple[str, ...]:
     else:
         return ()
     return tuple(name for name in names if name)
+
+
+#: Rows read from a Parquet file at a time: memory stays bounded by a batch, not by the file.
+_PARQUET_BATCH = 256
+
+
+def read_parquet(path: Any, source: str, fields: FieldMap, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
+    """A Parquet file (a crawl export, or a `newsaudit batch` output): one row, one article, streamed in
+    batches of rows. Rows are named `source#N` (N from 0), as a JSONL file's lines are `source:N`."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        yield ReadFailure(source, UnsupportedFormatError("reading Parquet needs pyarrow (pip install pyarrow)"))
+        return
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, ValueError) as error:
+        yield ReadFailure(source, InputError(f"not a readable Parquet file ({error})"))
+        return
+    names = table.schema_arrow.names
+    if fields.text_field(names) is None:
+        yield ReadFailure(source, EmptyInputError(f"no text column among {', '.join(names[:12])} (use --text-field)"))
+        return
+    number = 0
+    try:
+        for batch in table.iter_batches(batch_size=_PARQUET_BATCH):
+            for record in batch.to_pylist():
+                where = f"{source}#{number}"
+                number += 1
+                text = record.get(fields.text_field(record) or "")
+                if isinstance(text, str) and len(text) > max_bytes and len(text.encode("utf-8")) > max_bytes:
+                    yield ReadFailure(where, InputTooLargeError(too_large_message(len(text.encode()), max_bytes)))
+                    continue
+                yield record_to_document(record, where, "parquet", fields)
+    except (OSError, ValueError) as error:
+        yield ReadFailure(source, InputError(f"the Parquet file is corrupt after row {number} ({error})"))

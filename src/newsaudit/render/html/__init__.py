@@ -9,10 +9,12 @@ hash. Layer toggles work with checkboxes and CSS `:has()`; "show me" links jump 
 - `highlights`: the article text and title cut into properly nested highlight marks.
 - `sections`: the page's sections (header, article, findings, credibility, signals, sourcing …).
 - `page`: the whole page, the index of several reports, the stylesheets (`report.css`, `index.css`) and the CSP.
+- `summary`: the summary page of a `newsaudit batch` folder (figures, inline SVG charts, the lowest scores).
 - `util`: escaping, shortening, safe links, span ids and the fixed words the report uses.
 """
 
 from newsaudit.render.html.page import csp_for, render_html, render_index
+from newsaudit.render.html.summary import render_summary
 from newsaudit.render.html.util import safe_href, span_id
 
-__all__ = ["csp_for", "render_html", "render_index", "safe_href", "span_id"]
+__all__ = ["csp_for", "render_html", "render_index", "render_summary", "safe_href", "span_id"]

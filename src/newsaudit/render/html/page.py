@@ -21,19 +21,19 @@ from newsaudit.schema import Audit
 
 
 @functools.cache
-def _stylesheet(name: str) -> str:
+def stylesheet(name: str) -> str:
     """A stylesheet shipped next to this module, read once, without the newlines that start or end the file."""
     return package_text(f"render/html/{name}").strip("\n")
 
 
 def report_css() -> str:
     """The report's stylesheet as its `<style>` block holds it (before the rules for spans cut in pieces)."""
-    return "\n" + _stylesheet("report.css") + "\n"
+    return "\n" + stylesheet("report.css") + "\n"
 
 
 def index_css() -> str:
     """The index page's stylesheet as its `<style>` block holds it."""
-    return _stylesheet("index.css")
+    return stylesheet("index.css")
 
 
 def _split_rules(split: Iterable[str]) -> str:

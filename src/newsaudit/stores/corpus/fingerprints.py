@@ -29,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import rensa
@@ -369,3 +371,21 @@ def _alignment(
         round(min(covered_a / len(spans_a), 1.0), 4),
         round(min(covered_b / len(spans_b), 1.0), 4),
     )
+
+
+def text_sha1(text: str) -> str:
+    """The SHA-1 (hex) a stored text is known by: an article whose text has the same one is unchanged."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def computed_jobs(batch: Sequence[Any], known: Mapping[str, tuple[np.ndarray, int]]) -> dict[str, tuple[Future, int]]:
+    """Fingerprints computed before (`known`, by `text_sha1`) for the texts of the articles `batch`, in the
+    shape of `Corpus.add`'s fingerprinting jobs: sha1 -> (a finished future of a one-item list, 0)."""
+    jobs: dict[str, tuple[Future, int]] = {}
+    for article in batch:
+        sha1 = text_sha1(article.text)
+        if sha1 in known and sha1 not in jobs:
+            done: Future = Future()
+            done.set_result([known[sha1]])
+            jobs[sha1] = (done, 0)
+    return jobs

@@ -19,13 +19,13 @@ pairs of the whole store into reuse families (union-find), walking the store one
 
 Large loads: `add(..., workers=2)` fingerprints in worker processes while the main process writes, and
 `add(..., bulk=True)` defers the index (see `Corpus.add`); together they index a million articles of ~600 words
-in minutes on a two-core machine (`benchmarks/bench_reuse_scale.py`).
+in minutes on a two-core machine (`benchmarks/bench_reuse_scale.py`). `add(..., fingerprints=...)` takes keys
+computed elsewhere (a batch's workers) instead of computing them again.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from pathlib import Path
@@ -41,8 +41,10 @@ from newsaudit.stores.corpus.fingerprints import (
     Passage,
     align,
     aligner,
+    computed_jobs,
     fingerprint,
     fingerprint_many,
+    text_sha1,
 )
 from newsaudit.stores.corpus.matches import Cluster, ReuseMatch, date_key, earlier, preview
 
@@ -106,8 +108,9 @@ class Corpus(Store):
     # -- adding --------------------------------------------------------------------------------------------
 
     def add(
-        self, articles: Iterable[Article], batch_size: int = 500, *, workers: int = 0, bulk: bool = False
-    ) -> AddResult:
+        self, articles: Iterable[Article], batch_size: int = 500, *, workers: int = 0, bulk: bool = False,
+        fingerprints: Mapping[str, tuple[np.ndarray, int]] | None = None,
+    ) -> AddResult:  # fmt: skip
         """Store and index articles. Idempotent: an article stored with the same id and text is left alone
         (its metadata is updated if that changed); one with a new text replaces the old and its keys. Each
         batch is one transaction: an interrupted add keeps every batch committed before and no part of the
@@ -122,14 +125,15 @@ class Corpus(Store):
         once it outgrows memory. Until then the new articles are stored (`get`, `len`) but not found by
         `candidates`, `find_reuse` or `clusters`. A failed add (its iterator raised, an interrupt) indexes the
         batches it committed before the error goes on: the store is as it was or fully indexed. Only if that
-        fails too is the rest left to the next `Corpus` opened on the store (or the next add)."""
+        fails too is the rest left to the next `Corpus` opened on the store (or the next add). `fingerprints`
+        maps a text's `text_sha1` to its keys and word count computed before (by `newsaudit batch`'s workers)."""
         counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
         if bulk:
             self._begin_bulk()
         else:
             self._index_pending()  # what an interrupted bulk add left
         try:
-            self._add_batches(articles, batch_size, workers, counts)
+            self._add_batches(articles, batch_size, workers, counts, fingerprints or {})
         except BaseException:
             if bulk:
                 with suppress(Exception):  # the first error is the one to report
@@ -139,14 +143,14 @@ class Corpus(Store):
             self._index_pending()
         return AddResult(**counts)
 
-    def _add_batches(self, articles: Iterable[Article], batch_size: int, workers: int, counts: dict[str, int]) -> None:
+    def _add_batches(self, articles, batch_size: int, workers: int, counts: dict[str, int], known: Mapping) -> None:
         pool = ProcessPoolExecutor(workers) if workers > 0 else nullcontext()
         with pool:
             pending: tuple[list[Article], dict[str, tuple[Future, int]]] | None = None
             try:
                 for batch in _batches(articles, batch_size):
-                    if workers <= 0:
-                        self._add_batch(batch, {}, counts)
+                    if workers <= 0 or known:
+                        self._add_batch(batch, computed_jobs(batch, known), counts)
                         continue
                     # Fingerprint this batch in the workers while the previous one is written.
                     job = self._submit(pool, batch, workers)
@@ -180,7 +184,7 @@ class Corpus(Store):
         stored = self._stored(batch)
         texts: dict[str, str] = {}
         for article in batch:
-            sha1 = _sha1(article.text)
+            sha1 = text_sha1(article.text)
             old = stored.get(article.id)
             if old is None or old[1] != sha1:
                 texts[sha1] = article.text
@@ -198,7 +202,7 @@ class Corpus(Store):
         stored = self._stored(batch)
         work = []
         for article in batch:
-            sha1 = _sha1(article.text)
+            sha1 = text_sha1(article.text)
             meta = (article.url, article.domain, article.site_name, article.title, article.published)
             old = stored.get(article.id)
             if old is not None and old[1] == sha1:
@@ -432,10 +436,6 @@ class Corpus(Store):
             ):
                 info[n] = (article_id, published)
         return info
-
-
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
