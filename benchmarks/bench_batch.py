@@ -6,8 +6,10 @@ over the same articles, each variant in a fresh process with the same cores.
 
 Prints one JSON line per measurement:
 - `pool`: `Auditor(workers=N).audit_many` over the articles, every audit serialised to JSON (the reference);
-- `batch` with 1 and N workers: `run_batch` into a fresh folder of Parquet part files, cluster start-up and
-  model loading included (as the pool's worker start-up is), with each worker's peak RSS;
+- `batch` with N workers (alternating with `pool`, `--repeat` pairs) and with 1: `run_batch` into a fresh
+  folder of Parquet part files, cluster start-up and model loading included, with each worker's peak RSS.
+  The pool's workers are forked from a process that has the spaCy pipeline loaded; Dask's are spawned and
+  load their own (some seconds each), so `steady_articles_per_s` (from the first result on) is given too;
 - `task_overhead`: the round trip of an empty task on a running LocalCluster (what every shard pays);
 then a ratio line (`batch_over_pool_rate`; the floor is 0.9) and a projection for a million articles a day.
 """
@@ -61,33 +63,46 @@ def run_pool(path: Path, workers: int, shard_size: int) -> dict:
     auditor.nlp  # noqa: B018  # loaded outside the timed part; the pool's workers load theirs inside it
     started = time.perf_counter()
     n_docs = failed = 0
+    first = None
     for audit in auditor.audit_many(read([path])):
         json.dumps(audit.to_dict())
         n_docs += 1
         failed += audit.failed
+        first = first or time.perf_counter()
     elapsed = time.perf_counter() - started
+    steady = (n_docs - 1) / (started + elapsed - first) if first and n_docs > 1 else 0.0
     return {"variant": "pool", "workers": workers, "articles": n_docs, "failed": failed,
-            "seconds": round(elapsed, 2), "articles_per_s": round(n_docs / elapsed, 2), **peak_rss_mb()}  # fmt: skip
+            "seconds": round(elapsed, 2), "articles_per_s": round(n_docs / elapsed, 2),
+            "steady_articles_per_s": round(steady, 2), **peak_rss_mb()}  # fmt: skip
 
 
 def run_batch_variant(path: Path, workers: int, shard_size: int) -> dict:
     from newsaudit.batch import run_batch
 
     marks: dict[str, float] = {}
+    firsts: list[int] = []
+
+    def progressed(count: int) -> None:
+        if "first" not in marks:
+            marks["first"] = time.perf_counter()
+            firsts.append(count)
+
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         result = run_batch(
             [path], out, workers=workers, shard_size=shard_size,
-            on_cluster=lambda client: marks.setdefault("cluster", time.perf_counter()),
-            on_progress=lambda n: marks.setdefault("first", time.perf_counter()),
+            on_cluster=lambda client: marks.setdefault("cluster", time.perf_counter()), on_progress=progressed,
         )  # fmt: skip
         elapsed = time.perf_counter() - started
+        ended = time.perf_counter()
         written = sum(f.stat().st_size for f in Path(out).rglob("*.parquet"))
     peaks = sorted(result.worker_peak_mb.values())
     return {
         "variant": "batch", "workers": workers, "shard_size": shard_size, "shards": result.shards,
         "articles": result.articles, "errors": dict(result.errors),
         "seconds": round(elapsed, 2), "articles_per_s": round(result.articles / elapsed, 2),
+        "steady_articles_per_s": round((result.articles - firsts[0]) / (ended - marks["first"]), 2)
+        if firsts and ended > marks["first"] else 0.0,
         "cluster_start_s": round(marks.get("cluster", started) - started, 2),
         "first_shard_s": round(marks.get("first", started) - started, 2),
         "parquet_mb": round(written / 1e6, 2),
@@ -134,6 +149,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=2000, help="articles (default 2,000)")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--shard-size", type=int, default=100, help="records per shard (default 100)")
+    parser.add_argument("--repeat", type=int, default=2, help="pool/batch pairs, alternating (default 2)")
     parser.add_argument("--variant", choices=list(VARIANTS), help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -146,17 +162,27 @@ def main() -> None:
         path = Path(scratch) / "articles.jsonl"
         count = _articles(root, args.limit, path)
         emit({"articles": count, "cores": len(os.sched_getaffinity(0))})
-        pool = _fresh("pool", path, args.workers, args.shard_size)
-        emit(pool)
-        batches = {}
-        for workers in sorted({1, args.workers}):
-            batches[workers] = _fresh("batch", path, workers, args.shard_size)
-            emit(batches[workers])
+        # Pool and batch alternate, twice each: a shared machine's speed drifts by more than what is measured.
+        pools, fulls = [], []
+        for _ in range(args.repeat):
+            pools.append(_fresh("pool", path, args.workers, args.shard_size))
+            emit(pools[-1])
+            fulls.append(_fresh("batch", path, args.workers, args.shard_size))
+            emit(fulls[-1])
+        single = _fresh("batch", path, 1, args.shard_size) if args.workers > 1 else fulls[0]
+        emit(single)
         emit(_fresh("overhead", path, args.workers, args.shard_size))
-    full = batches[args.workers]
-    emit({"batch_over_pool_rate": round(full["articles_per_s"] / pool["articles_per_s"], 3),
-          "batch_speedup_1_to_n": round(full["articles_per_s"] / batches[1]["articles_per_s"], 3)})  # fmt: skip
-    per_core = full["articles_per_s"] / args.workers
+
+    def mean(runs: list[dict], key: str) -> float:
+        return sum(run[key] for run in runs) / len(runs)
+
+    steady = mean(fulls, "steady_articles_per_s") / mean(pools, "steady_articles_per_s")
+    emit({"batch_over_pool_rate": round(mean(fulls, "articles_per_s") / mean(pools, "articles_per_s"), 3),
+          "batch_over_pool_steady_rate": round(steady, 3),
+          "pairs": [round(b["articles_per_s"] / p["articles_per_s"], 3) for p, b in zip(pools, fulls, strict=True)],
+          "batch_speedup_1_to_n": round(mean(fulls, "articles_per_s") / single["articles_per_s"], 3)})  # fmt: skip
+    full = max(fulls, key=lambda run: run["articles_per_s"])
+    per_core = mean(fulls, "articles_per_s") / args.workers
     cores = math.ceil(1_000_000 / DAY / per_core)
     emit({"projection": "1M articles/day", "needed_articles_per_s": round(1_000_000 / DAY, 2),
           "measured_per_core": round(per_core, 2), "cores_needed": cores,

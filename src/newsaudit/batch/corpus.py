@@ -43,21 +43,23 @@ REUSE_COLUMNS: tuple[tuple[str, str], ...] = (
 _ARTICLE_FIELDS = ("id", "url", "domain", "site_name", "title", "published", "text")
 
 
-def signatures_table(audits: list[Audit]) -> Any:
-    """The signatures rows of the audits of one piece of a shard (texts that were audited)."""
+def signature_row(audit: Audit) -> dict[str, Any] | None:
+    """The signatures row of one audit (None when it audited no text)."""
     import numpy as np
-    import pyarrow as pa
 
     from newsaudit.stores.corpus.fingerprints import fingerprint, text_sha1
 
-    rows = []
-    for audit in audits:
-        text = audit.article.text
-        if not text or audit.failed:
-            continue
-        found = fingerprint(text)
-        keys = np.asarray(found.keys, dtype="<i8").tobytes()
-        rows.append({"id": audit.article.id, "sha1": text_sha1(text), "n_words": found.n_words, "keys": keys})
+    text = audit.article.text
+    if not text or audit.failed:
+        return None
+    found = fingerprint(text)
+    keys = np.asarray(found.keys, dtype="<i8").tobytes()
+    return {"id": audit.article.id, "sha1": text_sha1(text), "n_words": found.n_words, "keys": keys}
+
+
+def signatures_table(rows: list[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
     return pa.Table.from_pylist(rows, schema=arrow_schema(SIGNATURE_COLUMNS))
 
 

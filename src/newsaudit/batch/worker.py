@@ -57,15 +57,16 @@ def _auditor(task: Task) -> Any:
 
 def audit_shard(shard: Shard, task: Task) -> dict[str, Any]:
     """Audit every record of `shard`: Arrow tables by kind (audits, errors, and signatures when asked)."""
-    rows = Rows()
-    audits = list(audit_records(shard, task))
-    for audit in audits:
+    from newsaudit.batch.corpus import signature_row, signatures_table
+
+    rows, signatures = Rows(), []
+    for audit in audit_records(shard, task):  # each audit becomes rows at once: a shard's audits are never all held
         rows.add(audit)
+        if task.signatures and (signature := signature_row(audit)) is not None:
+            signatures.append(signature)
     tables = {"audits": rows.audits_table(), "errors": rows.errors_table()}
     if task.signatures:
-        from newsaudit.batch.corpus import signatures_table
-
-        tables["signatures"] = signatures_table(audits)
+        tables["signatures"] = signatures_table(signatures)
     return tables
 
 
