@@ -93,11 +93,13 @@ def run_batch(
     on_plan: Callable[[int, int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_cluster: Callable[[Any], None] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> BatchResult:
     """Audit `inputs` into the folder `out`; see the module docstring.
 
     `on_plan(pending_records, total_records)` is called once the shards are known, `on_progress(records)`
-    after every finished piece, `on_cluster(client)` once the cluster is up. Raises `BatchError` for an
+    after every finished piece, `on_cluster(client)` once the cluster is up, `on_skip(path, reason)` for what
+    a directory walk leaves out (when the shards are planned, not when a plan is reused). Raises `BatchError` for an
     output folder of another run (unless `force`) or inputs changed since the plan was made.
     """
     if format not in FORMATS:
@@ -114,7 +116,7 @@ def run_batch(
     identity = _identity(given, settings, format, shard_size, input_format, fields, stages, plugins)
     manifest = Manifest.open(folder, identity, force=force)
     remove_temporaries(folder)
-    shards = _plan(folder, given, shard_size, input_format, fields, settings.max_bytes, force=force)
+    shards = _plan(folder, given, shard_size, input_format, fields, settings.max_bytes, force=force, on_skip=on_skip)
     pending = [shard for shard in shards if not manifest.is_done(shard.name, format)]
     result = BatchResult(folder, shards=len(shards), skipped_shards=len(shards) - len(pending))
     result.skipped_articles = sum(shard.size for shard in shards) - sum(shard.size for shard in pending)
@@ -248,7 +250,7 @@ def _position(shard: Shard, piece: Shard) -> tuple[int, int]:
 
 
 def _plan(
-    folder: Path, given: list[str], shard_size: int, input_format, fields, max_bytes: int, *, force: bool
+    folder: Path, given: list[str], shard_size: int, input_format, fields, max_bytes: int, *, force: bool, on_skip=None
 ) -> list[Shard]:
     """The shards: from `plan.json` when a run of the same identity made one, else planned and saved."""
     path = folder / PLAN
@@ -263,7 +265,7 @@ def _plan(
                 f"{len(changed)} input file(s) changed since this run began (e.g. {changed[0]}); "
                 "add --force to start the folder over"
             )
-    shards = plan_shards(given, shard_size, format=input_format, fields=fields, max_bytes=max_bytes)
+    shards = plan_shards(given, shard_size, format=input_format, fields=fields, max_bytes=max_bytes, on_skip=on_skip)
     data = {"root": os.getcwd(), "files": file_stamps(shards), "shards": [shard.to_dict() for shard in shards]}
     write_text(path, json.dumps(data, ensure_ascii=False) + "\n")
     return shards

@@ -13,7 +13,7 @@ is then kept beside the output (`plan.json`) so that a resumed run does not coun
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,12 +99,14 @@ def plan_shards(
     format: str | None = None,
     fields: FieldMap | None = None,
     max_bytes: int = 10_000_000,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> list[Shard]:
-    """The shards of `inputs` (files, directories, globs already expanded by the shell), in input order."""
+    """The shards of `inputs` (files, directories, globs already expanded by the shell), in input order; what
+    a directory walk leaves out (hidden names, other extensions) is reported to `on_skip(path, reason)`."""
     check_shard_size(shard_size)
     if any(str(item) == "-" for item in inputs):
         raise SettingsError("a batch cannot read standard input (it could not be resumed): give files or folders")
-    parts = _parts(inputs, format, fields or FieldMap(), max_bytes)
+    parts = _parts(inputs, format, fields or FieldMap(), max_bytes, on_skip)
     return list(_pack(parts, shard_size))
 
 
@@ -122,8 +124,10 @@ def file_stamps(shards: Iterable[Shard]) -> dict[str, list[int]]:
     return stamps
 
 
-def _parts(inputs: Sequence[str | Path], format: str | None, fields: FieldMap, max_bytes: int) -> Iterator[Part]:
-    for item in input_files(inputs, format):
+def _parts(
+    inputs: Sequence[str | Path], format: str | None, fields: FieldMap, max_bytes: int, on_skip
+) -> Iterator[Part]:
+    for item in input_files(inputs, format, on_skip):
         if isinstance(item, ReadFailure):
             yield Part(item.source, 0, 1, failure=str(item.error))
             continue

@@ -27,6 +27,7 @@ from newsaudit.cli.options import (
     UrlFieldOption,
     fail,
     flag,
+    left_out_line,
     require_store_files,
     stderr,
 )
@@ -90,6 +91,7 @@ def batch(
         disable=quiet or not stderr.is_terminal,
     )
     task = bar.add_task("auditing", total=None, visible=False)
+    skipped: dict[str, list[str]] = {}
 
     def planned(pending: int, total: int) -> None:
         if not quiet and pending < total:
@@ -127,11 +129,15 @@ def batch(
                 on_plan=planned,
                 on_progress=lambda n: bar.advance(task, n),
                 on_cluster=cluster,
+                on_skip=lambda path, reason: skipped.setdefault(reason, []).append(path),
             )
     except (NewsauditError, OSError) as error:
         fail(error)
     if not quiet:
         stderr.print(_summary(result))
+        line = left_out_line(skipped)
+        if line:
+            stderr.print(line, highlight=False, soft_wrap=True)
     if result.slow_workers:
         from newsaudit.runners.dask import WORKER_ENVIRONMENT_FIX
 
