@@ -170,9 +170,8 @@ def _audit_shards(client, pending: list[Shard], task: Task, manifest: Manifest, 
     by_number = {shard.number: shard for shard in pending}
     pieces: dict[int, list[tuple[tuple[int, int], dict[str, Any]]]] = {}
     filled: Counter[int] = Counter()
-    in_flight = max(2, 2 * max(1, result.workers))
     outcomes = run_pieces(
-        client, pending, audit_shard, split=halves, in_flight=in_flight, args=(task,), name="newsaudit-shard"
+        client, pending, audit_shard, split=halves, in_flight=_in_flight(result), args=(task,), name="newsaudit-shard"
     )
     try:
         for piece, outcome in outcomes:
@@ -192,6 +191,11 @@ def _audit_shards(client, pending: list[Shard], task: Task, manifest: Manifest, 
         ) from failure.error
 
 
+def _in_flight(result: BatchResult) -> int:
+    """Pieces submitted at a time: two per worker, so none waits for work while results are written."""
+    return max(2, 2 * max(1, result.workers))
+
+
 def _corpus_phase(client, location: str, names: list[str], manifest: Manifest, format: str, result) -> None:
     """Index every shard's articles (from their signatures), then look each one up in the whole index."""
     from newsaudit.batch.corpus import index_shards, reuse_shard
@@ -199,10 +203,17 @@ def _corpus_phase(client, location: str, names: list[str], manifest: Manifest, f
 
     result.indexed = index_shards(manifest, names, location, format)
     todo = [name for name in names if not manifest.is_marked("reuse", name, format)]
-    in_flight = max(2, 2 * max(1, result.workers))
-    args = (str(manifest.folder), location, format)
+    # Absolute paths: a worker's working folder is not this process's.
+    local = "://" not in location and location != ":memory:"
+    args = (str(manifest.folder.resolve()), str(Path(location).resolve()) if local else location, format)
     outcomes = run_pieces(
-        client, todo, reuse_shard, split=lambda name: [], in_flight=in_flight, args=args, name="newsaudit-reuse"
+        client,
+        todo,
+        reuse_shard,
+        split=lambda name: [],
+        in_flight=_in_flight(result),
+        args=args,
+        name="newsaudit-reuse",
     )
     try:
         for name, table in outcomes:

@@ -84,7 +84,10 @@ def _indexable(folder: Path, name: str, format: str) -> tuple[list[Article], dic
     import numpy as np
     import pyarrow.parquet as pq
 
-    signatures = pq.read_table(part_path(folder, SIGNATURES, name, format)).to_pylist()
+    path = part_path(folder, SIGNATURES, name, format)
+    if not path.exists():  # every record of the shard was lost (worker_lost): nothing was audited to index
+        return [], {}
+    signatures = pq.read_table(path).to_pylist()
     known = {row["sha1"]: (np.frombuffer(row["keys"], dtype="<i8"), row["n_words"]) for row in signatures}
     ids = {row["id"] for row in signatures}
     articles = [_article(data) for data in stored_audits(folder, name, format) if data["article"]["id"] in ids]
