@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsaudit.batch.corpus import stored_audits
 from newsaudit.batch.output import AUDITS, MANIFEST, PLAN
 from newsaudit.batch.plan import Part, Shard
 from newsaudit.batch.summary import report_name
@@ -78,11 +79,9 @@ def _find(root: Path, format: str, article_id: str) -> tuple[str, int, dict[str,
                 stored = pq.read_table(part, columns=["audit_json"]).column("audit_json")[row].as_py()
                 return name, row, json.loads(stored)
         else:
-            with part.open(encoding="utf-8") as handle:
-                for row, line in enumerate(handle):
-                    data = json.loads(line)
-                    if (data.get("article") or {}).get("id") == article_id:
-                        return name, row, data
+            for row, data in enumerate(stored_audits(root, name, format)):
+                if (data.get("article") or {}).get("id") == article_id:
+                    return name, row, data
     raise BatchError(f"no article with id {article_id!r} in {folder}")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsaudit.render.html.page import csp_for, index_css
+from newsaudit.render.html.page import index_css, page_head
 from newsaudit.render.html.util import esc, safe_href, shorten
 from newsaudit.schema import FactCheckMatch
 from newsaudit.stores.corpus import Cluster
@@ -27,12 +27,7 @@ def render_table_page(title: str, note: str, columns: Sequence[str], rows: Itera
     )
     style = index_css()
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head>'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp_for(style))}">'
-        '<meta charset="utf-8"><meta name="referrer" content="no-referrer">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>newsaudit: {esc(shorten(title, 90))}</title><style>{style}</style></head><body><main>"
+        page_head(shorten(title, 90), style) + "<body><main>"
         f'<h1>{esc(title)}</h1><p class="note">{esc(note)}</p>{table}</main></body></html>\n'
     )
 

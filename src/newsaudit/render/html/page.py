@@ -47,6 +47,19 @@ def csp_for(style: str) -> str:
     return f"default-src 'none'; style-src 'sha256-{digest}'; script-src 'none'; base-uri 'none'; form-action 'none'"
 
 
+def page_head(title: str, style: str) -> str:
+    """Every page's start, to the end of `<head>`: the CSP first (it allows `style`, the one style block, by
+    hash, and nothing else), then charset, no referrer, viewport, "newsaudit: `title`" and the style block."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head>'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp_for(style))}">'
+        '<meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>newsaudit: {esc(title)}</title><style>{style}</style></head>"
+    )
+
+
 def render_html(audit: Audit) -> str:
     """The whole report as one self-contained HTML page (no network, no script)."""
     article = audit.article
@@ -64,15 +77,7 @@ def render_html(audit: Audit) -> str:
         + "</footer>"
     )
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head>'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp_for(style))}">'
-        '<meta charset="utf-8">'
-        '<meta name="referrer" content="no-referrer">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>newsaudit: {esc(page_title)}</title>"
-        f"<style>{style}</style>"
-        "</head><body>"
+        page_head(page_title, style) + "<body>"
         '<a class="skip" href="#article-text">Skip to the article</a>'
         f"{sections.header(audit, title_html)}{sections.nav(audit)}"
         f'<div class="layout">{main}{aside}</div>{footer}'
@@ -105,12 +110,7 @@ def render_index(pages: Sequence[tuple[str, Audit]]) -> str:
         )
     style = index_css()
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head>'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp_for(style))}">'
-        '<meta charset="utf-8"><meta name="referrer" content="no-referrer">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>newsaudit: {len(pages)} reports</title><style>{style}</style></head><body><main>"
+        page_head(f"{len(pages)} reports", style) + "<body><main>"
         f"<h1>{len(pages)} audited article{'s' if len(pages) != 1 else ''}</h1>"
         f'<p class="note">{esc(DISCLAIMER)} Least credible first.</p>'
         '<table><thead><tr><th scope="col">article</th><th scope="col">site</th><th scope="col">score</th>'

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsaudit._version import __version__
-from newsaudit.render.html.page import csp_for, stylesheet
+from newsaudit.render.html.page import page_head, stylesheet
 from newsaudit.render.html.util import DISCLAIMER, esc, safe_href, shorten
 
 _REPORT = re.compile(r"reports/[A-Za-z0-9._-]+\.html")
@@ -55,13 +55,7 @@ def render_summary(data: dict[str, Any]) -> str:
         _lowest(data.get("lowest", [])),
     ]
     return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head>'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp_for(style))}">'
-        '<meta charset="utf-8"><meta name="referrer" content="no-referrer">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>newsaudit: {esc(_number(data.get('articles', 0)))} articles</title><style>{style}</style>"
-        f"</head><body><main>{''.join(sections)}</main>"
+        page_head(f"{_number(data.get('articles', 0))} articles", style) + f"<body><main>{''.join(sections)}</main>"
         f"<footer>newsaudit {esc(__version__)}</footer></body></html>\n"
     )
 
