@@ -308,3 +308,17 @@ def test_corpus_phase_indexes_the_batch_once_and_writes_reuse_beside_the_audits(
     assert figures["copying"] == {"looked_up": 3, "with_signals": 1, "copied_from": {"first.example": 1}}
     written = write_report(out, "fiction-copy")
     assert written.matches_stored and "first.example" in written.path.read_text(encoding="utf-8")
+
+
+def test_jsonl_part_files_summarise_and_report_like_parquet_ones(tmp_path):
+    """A run with no errors leaves empty errors part files; JSONL ones must still be read as tables."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(_story(i)) + "\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch([feed], out, workers=1, shard_size=2, format="jsonl")
+    assert result.articles == 3 and not result.errors
+    assert sorted(p.name for p in (out / "audits").iterdir()) == ["part-00000.jsonl", "part-00001.jsonl"]
+    figures = summarise(out)
+    assert figures["articles"] == 3 and figures["errors"] == {} and (out / "summary.html").exists()
+    written = write_report(out, "fiction-02")
+    assert written.matches_stored and written.path.exists()

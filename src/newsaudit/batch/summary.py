@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsaudit.batch.output import AUDITS, ERRORS, MANIFEST
+from newsaudit.batch.rows import AUDIT_COLUMNS, ERROR_COLUMNS, arrow_schema
 
 #: Columns the summary reads from the audits part files.
 _COLUMNS = ("id", "url", "domain", "title", "language", "credibility_score", "credibility_label", "top_signals")
@@ -137,7 +138,10 @@ def _read(folder: Path, name: str, entry: dict[str, Any], columns: tuple[str, ..
         return None
     with lines.open(encoding="utf-8") as handle:
         rows = [_jsonl_row(json.loads(line), folder.name) for line in handle if line.strip()]
-    return pa.Table.from_pylist([{column: row.get(column) for column in columns} for row in rows])
+    # The columns' types given, not inferred: an empty part file (no errors) still has its columns.
+    table_columns = ERROR_COLUMNS if folder.name == ERRORS else AUDIT_COLUMNS
+    schema = arrow_schema(tuple((name, kind) for name, kind in table_columns if name in columns))
+    return pa.Table.from_pylist([{column: row.get(column) for column in columns} for row in rows], schema=schema)
 
 
 def _jsonl_row(data: dict[str, Any], kind: str) -> dict[str, Any]:
