@@ -92,6 +92,27 @@ def main() -> int:
                 failures.append(f"reuse {key} {value} is below its floor {floors['reuse'][key]}")
     else:
         print(f"floors: reuse skipped, {DATA / 'fnc1'} not found")
+    if (DATA / "fnc1").exists() or (DATA / "emergent").exists():
+        lines = subprocess.run(
+            ["newsaudit", "eval", "stories", str(DATA)], check=True, capture_output=True, text=True
+        ).stdout.splitlines()
+        for result in map(json.loads, lines):
+            name, floor = result["dataset"], floors["stories"].get(result["dataset"], {})
+            if "baseline" in result:
+                print(
+                    f"floors: stories {name} bcubed_f1 {result['bcubed_f1']} pairwise_f1 {result['pairwise_f1']} "
+                    f"(floor {floor.get('bcubed_f1')}), TF-IDF average link at its best threshold "
+                    f"{result['baseline']['bcubed_f1']} / {result['baseline']['pairwise_f1']}, n={result['n']}"
+                )
+                if not result["beats_baseline"]:
+                    failures.append(f"stories {name}: bcubed_f1 does not beat the baseline at its best threshold")
+            else:
+                print(f"floors: stories {name} {result} (floors {floor})")
+            for key, value in floor.items():
+                if key != "comment" and result[key] < value:
+                    failures.append(f"stories {name} {key} {result[key]} is below its floor {value}")
+    else:
+        print(f"floors: stories skipped, neither {DATA / 'fnc1'} nor {DATA / 'emergent'} found")
     sample = DATA / "fakenewscorpus_sample" / "news_sample.csv"
     if sample.exists():
         import tempfile

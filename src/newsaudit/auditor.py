@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
-from newsaudit.errors import InputError, NewsauditError
+from newsaudit.errors import InputError, NewsauditError, SettingsError
 from newsaudit.ingest import RawDocument, ReadFailure, article_id, domain_of, extract_article, sniff_format
 from newsaudit.ingest.extract import without_surrogates
 from newsaudit.nlp import CHUNK_CHARS, LanguageGuesser, load_pipeline, load_sentencizer, parse
@@ -91,6 +91,24 @@ class Auditor:
         kind = "html" if format == "html" else "text"
         fields = {key: value for key, value in (("url", url), ("title", title)) if value}
         return RawDocument(text, kind, "<value>", kind, fields, titled=kind == "text" and title is None)
+
+    def story(self, story_id: int) -> Audit:
+        """The audit of a story's first report (the settings' corpus), whose `story` is the story: its members
+        and roles, origins, and the first report's claims carried and denied across it (`newsaudit story`)."""
+        from newsaudit.errors import CorpusError
+        from newsaudit.stages.story import story_families
+
+        corpus = self.stores.open_corpus()
+        if corpus is None:
+            raise SettingsError("a story needs a corpus store (--corpus)")
+        resolved = corpus.resolve_story(story_id)
+        if resolved is None:
+            raise CorpusError(f"no story {story_id} in {corpus.location}")
+        first = story_families(corpus, resolved, self.stores.owner_list()).first_report
+        article = corpus.get(first) if first else None
+        if article is None:
+            raise CorpusError(f"story {story_id} in {corpus.location} has no stored article")
+        return self.audit(article)
 
     # -- many articles -------------------------------------------------------------------------------------
 

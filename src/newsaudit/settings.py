@@ -58,6 +58,9 @@ class Settings:
     #: A source-reputation store (SQLite file from `newsaudit sources add`) to look the article's site up
     #: in; None: no reputation signal (the site's reputation is not "unknown" but "not looked up").
     sources: str | None = None
+    #: Who owns which outlet (a CSV or TSV file of `domain,owner` lines), so the story layer counts outlets of
+    #: one owner as one origin; None: each registrable domain is its own owner.
+    owners: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

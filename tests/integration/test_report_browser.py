@@ -195,3 +195,50 @@ def test_title_evidence_is_marked(browser, auditor, tmp_path: Path):
     assert page.locator("#ti-0-8").inner_text() == "SHOCKING"
     assert page.locator("#ti-0-8").evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
     page.close()
+
+
+def test_story_page_in_headless_chromium(browser, tmp_path: Path):
+    """The story page (`newsaudit story DB ID --format html`) at desktop and phone widths: hostile outlet
+    values run nothing, the timeline lists every member with its role, the claims show who denies them."""
+    from newsaudit import Auditor
+    from newsaudit.render.html.story_page import render_story
+    from newsaudit.stores.corpus import Corpus
+    from tests.story_fixtures import wire_story
+
+    articles = wire_story(reprints=4)
+    hostile = dataclasses.replace(articles[1], title=PWNED, url="javascript:window.__pwned=1")
+    articles[1] = hostile
+    location = str(tmp_path / "corpus.sqlite")
+    with Corpus(location) as corpus:
+        corpus.add(articles)
+        story_id = corpus.story_of("wire-original")
+    audit = Auditor(corpus=location, workers=1).story(story_id)
+    page_file = tmp_path / "story.html"
+    page_file.write_text(render_story(audit), encoding="utf-8")
+    report_file = tmp_path / "report.html"
+    report_file.write_text(render_html(audit), encoding="utf-8")
+    for width, height in ((1280, 800), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"
+        )
+        page.goto(page_file.as_uri())
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("document.scripts.length") == 0 and page.evaluate("window.__csp") == []
+        rows = page.locator("tbody tr")
+        assert rows.count() == len(articles)
+        assert rows.first.inner_text().count("original") == 1
+        assert page.locator("tbody tr.copy").count() == 4 and page.locator("tbody tr.rebuttal").count() == 1
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert "gazette.example denies" in page.locator("ol").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1 or width > 1000
+        BUILD.mkdir(exist_ok=True)
+        page.screenshot(path=str(BUILD / f"story-e2e-{width}.png"), full_page=True)
+        page.close()
+    page = browser.new_page()
+    page.goto(report_file.as_uri())
+    section = page.locator("#story")
+    assert section.is_visible() and "4 independent origins" not in section.inner_text()
+    assert "original" in section.inner_text() and section.locator(f"a[href='story-{story_id}.html']").count() == 1
+    page.close()

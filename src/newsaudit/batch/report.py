@@ -6,7 +6,7 @@ read as the batch read it, and audited with the run's settings. A shard's output
 records, the settings and the models, so this is the stored audit again; the page says so only after
 checking it against the stored JSON (timings aside), and warns when they differ (the models or the input
 changed since the run). After a run with a corpus the page is audited with the corpus, so it shows the
-article's reuse across the whole index; its reuse, signals and credibility are then left out of the check.
+article's reuse across the whole index; its reuse, story, signals and credibility are then left out of the check.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def write_report(folder: str | Path, article_id: str) -> Report:
     )
     (audit,) = audit_records(record, task)
     # With a corpus the stored audit was made without it (its reuse is in reuse/): compare the rest.
-    left_out = ("timings", "reuse", "signals", "credibility") if identity["settings"].get("corpus") else ("timings",)
+    corpus_made = ("timings", "reuse", "story", "signals", "credibility")
+    left_out = corpus_made if identity["settings"].get("corpus") else ("timings",)
     matches = _without(audit.to_dict(), left_out) == _without(stored, left_out)
     path = root / "reports" / report_name(article_id)
     path.parent.mkdir(exist_ok=True)

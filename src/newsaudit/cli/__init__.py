@@ -21,6 +21,7 @@ from newsaudit.cli.evaluate import eval_app
 from newsaudit.cli.factchecks import factchecks_app
 from newsaudit.cli.options import Command, Group, flag
 from newsaudit.cli.sources import sources_app
+from newsaudit.cli.stories import stories, story
 
 __all__ = ["app", "corpus_app", "eval_app", "factchecks_app", "main", "sources_app"]
 
@@ -57,6 +58,8 @@ app.command(cls=Command)(audit)
 app.command(cls=Command)(batch)
 app.command(cls=Command)(summary)
 app.command(cls=Command)(report)
+app.command(cls=Command)(stories)
+app.command(cls=Command)(story)
 
 
 def main() -> None:

@@ -359,3 +359,33 @@ def eval_reuse(
     except (OSError, ValueError) as error:
         fail(error)
     typer.echo(json.dumps(result))
+
+
+@eval_app.command("stories", cls=Command)
+def eval_stories(
+    data: Annotated[
+        Path | None, typer.Argument(help="The shared datasets folder (default: $NEWSAUDIT_DATA or ../shared/data).")
+    ] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Story-disjoint folds.")] = 5,
+) -> None:
+    """Story clustering against gold stories (FNC-1 bodies, Emergent headlines), beside a TF-IDF average-link
+    baseline at its best threshold, and independent origins on derived copies: one JSON object per line.
+
+    Example: newsaudit eval stories ../shared/data
+    """
+    import os
+
+    from newsaudit.evaluation.stories import evaluate
+    from newsaudit.models.embeddings import Embedder
+
+    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    if not folder.is_dir():
+        fail(FileNotFoundError(f"{folder} is not the shared datasets folder"))
+    try:
+        results = evaluate(folder, k=folds, embedder=Embedder.default())
+    except (OSError, ValueError) as error:
+        fail(error)
+    if not results:
+        fail(FileNotFoundError(f"neither fnc1/ nor emergent/ found under {folder}"))
+    for result in results:
+        typer.echo(json.dumps(result))

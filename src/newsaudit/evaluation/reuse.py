@@ -121,7 +121,7 @@ def build(data: Path, n_copies: int = 600, seed: int = 13, total: int = 10_000) 
     copies = []
     for number in range(n_copies):
         origin = rng.choice(originals)
-        copies.append(_derive(origin, f"copy:{number}", rng, outside, vocabulary))
+        copies.append(derive_copy(origin, f"copy:{number}", rng, outside, vocabulary))
     pool = [s for text in filler_source for s in _SENTENCE.split(text) if len(s.split()) > 5]
     distractors = [
         Article(id=f"filler:{n}", text=" ".join(rng.sample(pool, min(len(pool), rng.randint(10, 30)))))
@@ -130,7 +130,11 @@ def build(data: Path, n_copies: int = 600, seed: int = 13, total: int = 10_000) 
     return TestCorpus(originals, copies, distractors)
 
 
-def _derive(origin: Article, identifier: str, rng: random.Random, outside: list[str], vocabulary: list[str]) -> Copy:
+def derive_copy(
+    origin: Article, identifier: str, rng: random.Random, outside: list[str], vocabulary: list[str]
+) -> Copy:
+    """A copy of `origin` as reprints are made: an excerpt or the whole text less a paragraph or two, maybe
+    reordered, with words substituted, a new lead and inserted sentences from `outside`; with its truth."""
     paragraphs = _paragraphs(origin.text)
     if rng.random() < 0.5:  # a partial excerpt of 20–60 %, contiguous
         total = sum(len(p) for p in paragraphs)

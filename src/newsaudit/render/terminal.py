@@ -297,6 +297,41 @@ def credibility(audit: Audit) -> RenderableType | None:
     return Group(line, table) if table.row_count else line
 
 
+def story(audit: Audit, members: int = 12) -> RenderableType | None:
+    """The story across outlets: size, origins, first report, this article's role, then the members (earliest
+    first, at most `members`) and how the story treats each compared claim."""
+    found = audit.story
+    if found is None:
+        return None
+    first = next((m for m in found.members if m.id == found.first_report), None)
+    lines = Text()
+    lines.append(f"story {found.id}: {found.size} articles, {found.origins} independent origin(s); ", style="bold")
+    lines.append(f"first report {first.domain or first.id if first else found.first_report} ")
+    lines.append(f"({found.first_published or 'no date'}")
+    lines.append(f", seen {found.first_seen})" if found.first_seen else ")")
+    lines.append(f"\nthis article: {found.role}" + ("" if found.stored else " (not stored: the story it would join)"))
+    if found.note:
+        lines.append(f"\n{found.note}", style="yellow")
+    table = Table(expand=True, show_edge=False)
+    for column in ("published", "outlet", "role", "origin", "copies"):
+        table.add_column(column, overflow="fold")
+    for member in found.members[:members]:
+        copies = f"{member.copies} ({member.share:.0%})" if member.copies else ""
+        table.add_row(member.published or "no date", member.domain or member.id, member.role,
+                      str(member.origin + 1), copies)  # fmt: skip
+    parts: list[RenderableType] = [lines, table]
+    if len(found.members) > members:
+        parts.append(Text(f"… and {len(found.members) - members} more", style="dim"))
+    for support in found.claims:
+        claim = audit.claims[support.claim]
+        text = Text(f"• {_shorten(claim.span.text, 110)}\n  corroboration {support.corroboration}, ")
+        text.append(f"carried by {len(support.carried_by)} other article(s)")
+        if support.denied_by:
+            text.append(f", denied by {', '.join(support.denied_by[:4])}", style="red")
+        parts.append(text)
+    return Panel(Group(*parts), title="Story across outlets", title_align="left")
+
+
 SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
     header,
     problems,
@@ -306,6 +341,7 @@ SECTIONS: list[Callable[[Audit], RenderableType | None]] = [
     claims,
     sources,
     denials,
+    story,
     hedge_summary,
     entity_summary,
 ]

@@ -26,9 +26,10 @@ from newsaudit.schema.findings import (
     Sentence,
     Signal,
     Stance,
+    StoryFinding,
 )
 
-SCHEMA_VERSION = "1.8.0"
+SCHEMA_VERSION = "1.9.0"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -65,6 +66,8 @@ class Audit:
     sourcing: dict[str, Any] | None = None
     stance: Stance | None = None
     reuse: tuple[Reuse, ...] = ()
+    #: The story across outlets (with a corpus): its origins, first report, this article's role, its claims.
+    story: StoryFinding | None = None
     signals: tuple[Signal, ...] = ()
     credibility: Credibility | None = None
     errors: tuple[AuditError, ...] = ()

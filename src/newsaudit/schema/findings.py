@@ -272,3 +272,73 @@ class Credibility:
     model: str = ""
     assessed: bool = True
     reason: str | None = None
+
+
+STORY_ROLES = ("original", "copy", "follow-up", "rebuttal")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """An article of the story: `role` (original, copy, follow-up or rebuttal), `origin` (which independent
+    origin it belongs to, numbered from 0 in order of their first article), `seen` (when newsaudit first stored
+    it, UTC; None for the audited article when it is not stored), and for a copy the member it copies and the
+    share of its own text found there."""
+
+    id: str
+    url: str | None
+    domain: str | None
+    title: str | None
+    published: str | None
+    seen: str | None
+    role: str
+    origin: int
+    copies: str | None = None
+    share: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuote:
+    """Where another article of the story carries (or denies) a claim: its sentence, by offsets in that
+    article's text (`span.text` is the sentence, cut to a preview), and `stance`: "carries" or "denies"."""
+
+    article: str
+    span: Span
+    stance: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSupport:
+    """How the story treats one of this article's claims (`claim`: its index in `Audit.claims`):
+    `corroboration` is the number of independent origins that carry it, this article's included;
+    `carried_by` and `denied_by` the other articles' ids; `quotes` their sentences."""
+
+    claim: int
+    corroboration: int
+    carried_by: tuple[str, ...] = ()
+    denied_by: tuple[str, ...] = ()
+    quotes: tuple[StoryQuote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFinding:
+    """The story this article belongs to in the corpus (`stored`: it is a member; otherwise the story it would
+    join). `origins` counts the independent origins (copy families, joined when their outlets have one owner);
+    `first_report` is the earliest dated member (`first_published`), with the time newsaudit first saw it
+    (`first_seen`); `undated` counts members without a date and `note` says what that means for the first
+    report. `members` are listed earliest first (at most `MAX_MEMBERS` of `size`); `claims` has one entry per
+    check-worthy claim of this article that was compared."""
+
+    id: int
+    stored: bool
+    size: int
+    origins: int
+    first_report: str | None
+    first_published: str | None
+    first_seen: str | None
+    undated: int
+    role: str
+    origin: int
+    members: tuple[StoryMember, ...] = ()
+    claims: tuple[ClaimSupport, ...] = ()
+    note: str = ""

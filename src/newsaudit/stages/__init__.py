@@ -16,11 +16,12 @@ from newsaudit.stages import (  # noqa: F401  (each import registers its stages)
     reuse,
     signals,
     stance,
+    story,
     text,
 )
 from newsaudit.stages.registry import REGISTRY, Context, Stage, resolve, stage
 
-#: The default pipeline, in order. The stores' stages (`factchecks`, `reuse`, `reputation`) find nothing
+#: The default pipeline, in order. The stores' stages (`factchecks`, `reuse`, `story`, `reputation`) find nothing
 #: unless the settings name a store.
 DEFAULT_STAGES: tuple[str, ...] = (
     "sentences",
@@ -32,6 +33,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "factchecks",
     "stance",
     "reuse",
+    "story",
     "reputation",
     "signals",
     "credibility",

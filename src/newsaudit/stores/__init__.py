@@ -27,10 +27,19 @@ class Stores:
     corpus: str | None = None
     factchecks: str | None = None
     sources: str | None = None
+    owners: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Stores:
-        return cls(settings.corpus or None, settings.factchecks or None, settings.sources or None)
+        return cls(
+            settings.corpus or None, settings.factchecks or None, settings.sources or None, settings.owners or None
+        )
+
+    def owner_list(self) -> dict[str, str]:
+        """The loaded owner list (domain → owner), empty when none is named."""
+        from newsaudit.stores.sources.owners import read_owners
+
+        return read_owners(self.owners) if self.owners else {}
 
     def check(self) -> None:
         """Open every store named here and close it again: a missing, corrupt or foreign store raises its error
@@ -51,6 +60,7 @@ class Stores:
             FactCheckStore(self.factchecks, read_only=True).close()
         if self.sources:
             SourceStore(self.sources, read_only=True).close()
+        self.owner_list()
 
     def open_corpus(self) -> Corpus | None:
         from newsaudit.stores.corpus import Corpus

@@ -2,7 +2,7 @@
 
 import random
 
-from newsaudit.evaluation.reuse import BruteForce, _derive
+from newsaudit.evaluation.reuse import BruteForce, derive_copy
 from newsaudit.schema import Article
 
 
@@ -25,7 +25,7 @@ def test_derived_copy_records_exactly_what_came_from_the_origin():
     origin = Article(id="o", text=fictional_article(1))
     outside = [fictional_article(100 + n) for n in range(3)]
     for seed in range(20):
-        copy = _derive(origin, f"c{seed}", random.Random(seed), outside, ["harbour", "crowns", "ferry"])
+        copy = derive_copy(origin, f"c{seed}", random.Random(seed), outside, ["harbour", "crowns", "ferry"])
         assert copy.origin == "o" and 0 < copy.share_copy <= 1 and 0 < copy.share_origin <= 1
         for start, end in copy.spans:
             piece = copy.article.text[start:end]

@@ -31,6 +31,7 @@ from newsaudit.schema import (
     Source,
     Span,
     Stance,
+    StoryQuote,
 )
 from newsaudit.stages import DEFAULT_STAGES, REGISTRY, Context, Stage, resolve
 from newsaudit.stores import Stores
@@ -71,6 +72,7 @@ STORIES = {"scraped": SCRAPED_STORY, "hedged": HEDGED_STORY}
 ELSEWHERE: dict[tuple[type, str], str] = {
     (Signal, "title_evidence"): "title",  # the clickbait devices, the headline: offsets in `Article.title`
     (ReusedPassage, "other"): "other article",  # offsets in the OTHER article's text; `text` is a preview
+    (StoryQuote, "span"): "other article",  # a sentence of another article of the story; `text` is a preview
 }
 
 
@@ -242,8 +244,23 @@ def test_the_articles_exercise_every_kind_of_nested_span(case):
             "CertaintyGap.evidence",
         }
     else:
-        expected |= {"ReusedPassage.this", "ReusedPassage.other", "Reuse.credit"}
+        expected |= {"ReusedPassage.this", "ReusedPassage.other", "Reuse.credit", "StoryQuote.span"}
     assert expected <= places, sorted(expected - places)
+
+
+def test_story_quotes_point_into_the_other_article(case):
+    """The exception `ELSEWHERE` makes for `StoryQuote.span`, checked where it points: the other stored article."""
+    article, _, stores, _, outputs = case
+    found = outputs["story"]["story"]
+    if article.source == "hedged":
+        assert found is None
+        return
+    quotes = [quote for support in found.claims for quote in support.quotes]
+    assert quotes
+    for quote in quotes:
+        other = stores.open_corpus().get(quote.article).text
+        quoted, preview = other[quote.span.start : quote.span.end], quote.span.text
+        assert quoted == preview or (preview.endswith("…") and quoted.startswith(preview[:-1])), quote
 
 
 def test_reused_passages_point_into_the_other_article(case):

@@ -9,6 +9,7 @@ import re
 
 from newsaudit.models.credibility import held_out_for
 from newsaudit.render.html.highlights import Marked
+from newsaudit.render.html.story import story_section
 from newsaudit.render.html.util import DISCLAIMER, KIND_LABELS, esc, safe_href, shorten, span_id
 from newsaudit.schema import CREDIBILITY_BANDS, Audit, Signal
 
@@ -57,7 +58,8 @@ def header(audit: Audit, title_html: str) -> str:
 
 def nav(audit: Audit) -> str:
     items = [("article-text", "Article"), ("signals", "Signals"), ("sourcing", "Sourcing")]
-    items += [("claims", "Claims"), ("denials", "Denials"), ("copied", "Copied"), ("stance", "Headline")]
+    items += [("claims", "Claims"), ("denials", "Denials"), ("copied", "Copied"), ("story", "Story")]
+    items.append(("stance", "Headline"))
     items.append(("removed", "Removed chrome"))
     links = "".join(f'<li><a href="#{target}">{label}</a></li>' for target, label in items)
     return f'<nav aria-label="Sections"><ul>{links}</ul></nav>'
@@ -67,7 +69,7 @@ def main_content(audit: Audit, marked: Marked) -> str:
     """The main column: problems, the marked-up article, then the findings section by section."""
     return (
         f'<main id="main">{_problems(audit)}{_article(audit, marked)}{_claims(audit)}{_denials(audit)}'
-        f"{_copied(audit)}{_stance(audit)}{_removed(audit)}</main>"
+        f"{_copied(audit)}{story_section(audit)}{_stance(audit)}{_removed(audit)}</main>"
     )
 
 

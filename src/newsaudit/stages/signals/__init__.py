@@ -44,6 +44,7 @@ from newsaudit.stages.signals.presentation import (
     shrunk,
     unique_spans,
 )
+from newsaudit.stages.story import story_signals
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -91,6 +92,7 @@ __all__ = [
 def signals(context: Context) -> dict[str, Any]:
     found = find_signals(context.article, context.doc, context.findings, context.english)
     found += copying_signals(context.findings.get("reuse", ()))
+    found += story_signals(context.findings.get("story"), context.findings["claims"])
     reputation = context.findings.get("reputation")
     if reputation is not None:
         found += (reputation[1],)

@@ -15,6 +15,7 @@ import numpy as np
 
 from newsaudit.errors import CorpusError
 from newsaudit.stores.base import SQLiteStore
+from newsaudit.stores.corpus.story_tables import POSTGRES_TABLES, SQLITE_TABLES
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +55,9 @@ class Backend:
         raise NotImplementedError
 
     def transaction(self) -> Any:
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
 
     def member(self, column: str, values: Sequence[Any]) -> str:
@@ -107,7 +111,9 @@ class SQLiteBackend(SQLiteStore, Backend):
 
     error = CorpusError
     noun = "corpus"
-    schema = _SQLITE_SCHEMA
+    schema = _SQLITE_SCHEMA + SQLITE_TABLES
+    #: A read-only check needs the reuse tables only: a corpus made before the story layer is still usable.
+    probe = "SELECT 1 FROM meta, articles, lsh LIMIT 0"
     wal = True
     # A 256 MB page cache (allocated as used): the index's upper pages and a batch's leaves stay in it.
     pragmas = ("PRAGMA cache_size = -262144",)
@@ -118,6 +124,9 @@ class SQLiteBackend(SQLiteStore, Backend):
 
     def values(self, values: Sequence[Any]) -> tuple[Any, ...]:
         return (json.dumps(list(values)),)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.db.executemany(sql, rows)
 
     def delete_keys(self, n: int, keys: list[int]) -> None:
         self.db.executemany("DELETE FROM lsh WHERE key = ? AND article = ?", [(key, n) for key in keys])
@@ -151,6 +160,7 @@ class PostgresBackend(Backend):
             self.db = psycopg.connect(url, autocommit=True)
             with self.db.transaction():
                 self.db.execute(_POSTGRES_SCHEMA)
+                self.db.execute(POSTGRES_TABLES)
         except psycopg.Error as error:
             raise CorpusError(f"cannot open the PostgreSQL corpus: {error}") from error
 
@@ -159,6 +169,11 @@ class PostgresBackend(Backend):
 
     def transaction(self) -> Any:
         return self.db.transaction()
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with self.db.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
 
     def member(self, column: str, values: Sequence[Any]) -> str:
         return f"{column} = ANY(?)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from newsaudit.stores.corpus.fingerprints import Passage
@@ -70,6 +70,12 @@ def date_key(value: str | None) -> tuple[int, str, str]:
     """A sort key for `published` values: earliest first, undated (or unreadable) last."""
     parsed = _parse_date(value)
     return (1, "", "") if parsed is None else (0, *parsed)
+
+
+def day_number(value: str | None) -> int | None:
+    """The proleptic Gregorian day number of a `published` value (UTC), or None when it cannot be read."""
+    parsed = _parse_date(value)
+    return None if parsed is None else date.fromisoformat(parsed[0]).toordinal()
 
 
 def earlier(this: str | None, other: str | None) -> Literal["this", "other", "unknown"]:

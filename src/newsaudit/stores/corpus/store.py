@@ -36,17 +36,19 @@ from newsaudit.errors import CorpusError
 from newsaudit.schema import Article, Span
 from newsaudit.stores.base import AddResult, Store
 from newsaudit.stores.corpus.backends import Backend, PostgresBackend, SQLiteBackend
+from newsaudit.stores.corpus.families import ReuseFamilies
 from newsaudit.stores.corpus.fingerprints import (
     FINGERPRINT_VERSION,
     Passage,
-    align,
     aligner,
     computed_jobs,
     fingerprint,
     fingerprint_many,
     text_sha1,
 )
-from newsaudit.stores.corpus.matches import Cluster, ReuseMatch, date_key, earlier, preview
+from newsaudit.stores.corpus.matches import ReuseMatch, earlier, preview
+from newsaudit.stores.corpus.story_reads import StoryReads
+from newsaudit.stores.corpus.story_tables import StoryTables
 
 _PAGE = 1000
 #: `add(bulk=True)`: the meta row naming the first article whose keys are not in `lsh` yet, and how many index
@@ -55,7 +57,7 @@ _PENDING = "lsh_pending_from"
 _INDEX_ROWS = 100_000_000
 
 
-class Corpus(Store):
+class Corpus(StoryReads, ReuseFamilies, Store):
     """Articles and their text-reuse index, in SQLite (a path or ":memory:") or PostgreSQL (a URL).
 
     >>> with Corpus(":memory:") as corpus:
@@ -70,6 +72,7 @@ class Corpus(Store):
         else:
             self._db = SQLiteBackend(location)
         self.location = location
+        self._stories = StoryTables(self._db)
         self._check_version()
         if self._db.execute("SELECT value FROM meta WHERE name = ?", (_PENDING,)).fetchone() is not None:
             self._index_pending()  # a bulk add was interrupted: index what it committed
@@ -109,7 +112,7 @@ class Corpus(Store):
 
     def add(
         self, articles: Iterable[Article], batch_size: int = 500, *, workers: int = 0, bulk: bool = False,
-        fingerprints: Mapping[str, tuple[np.ndarray, int]] | None = None,
+        fingerprints: Mapping[str, tuple[np.ndarray, int]] | None = None, stories: bool = True,
     ) -> AddResult:  # fmt: skip
         """Store and index articles. Idempotent: an article stored with the same id and text is left alone
         (its metadata is updated if that changed); one with a new text replaces the old and its keys. Each
@@ -126,8 +129,13 @@ class Corpus(Store):
         `candidates`, `find_reuse` or `clusters`. A failed add (its iterator raised, an interrupt) indexes the
         batches it committed before the error goes on: the store is as it was or fully indexed. Only if that
         fails too is the rest left to the next `Corpus` opened on the store (or the next add). `fingerprints`
-        maps a text's `text_sha1` to its keys and word count computed before (by `newsaudit batch`'s workers)."""
+        maps a text's `text_sha1` to its keys and word count computed before (by `newsaudit batch`'s workers).
+        New articles join their story in the transaction that writes them (`stories=False`: later, at the next
+        add or `assign_stories`; a replaced text keeps its story)."""
         counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
+        self._with_stories = stories
+        if stories:
+            self.assign_stories()
         if bulk:
             self._begin_bulk()
         else:
@@ -257,6 +265,8 @@ class Corpus(Store):
                         rows.extend((key, n) for key in keys.tolist())
             rows.sort()  # in index order: each page of the index is touched once per batch
             self._db.insert_keys(rows)
+            if new and getattr(self, "_with_stories", True):
+                self._stories.assign_batch([(n, r[4], r[6], r[5]) for n, (r, _) in zip(numbers, new, strict=True)])
 
     # -- bulk loads -----------------------------------------------------------------------------------------
 
@@ -375,67 +385,6 @@ class Corpus(Store):
             )
         matches.sort(key=lambda match: (-match.share_this, -match.share_other, match.id))
         return matches[:limit]
-
-    def clusters(self, min_share: float = 0.25, candidates: int = 200) -> list[Cluster]:
-        """Reuse families: articles joined (transitively) by verified pairs whose shared passages cover at
-        least `min_share` of either article. Walks the store one page of articles at a time; each article is
-        compared with the candidates numbered after it (so each pair once), skipping pairs already joined.
-        Largest families first."""
-        parent: dict[int, int] = {}
-
-        def find(n: int) -> int:
-            root = n
-            while parent.get(root, root) != root:
-                root = parent[root]
-            while n != root:
-                parent[n], n = root, parent.get(n, n)
-            return root
-
-        last = -1
-        while True:
-            page = self._db.execute(
-                "SELECT n, text, keys FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, _PAGE)
-            ).fetchall()
-            if not page:
-                break
-            for n, text, blob in page:
-                last = n
-                keys = np.frombuffer(bytes(blob), dtype="<i8").tolist()
-                found = [m for m, _ in self._candidates(keys, candidates, above=n) if find(m) != find(n)]
-                if not found:
-                    continue
-                for m, other_text in self._db.execute(
-                    "SELECT n, text FROM articles WHERE " + self._db.member("n", found), self._db.values(found)
-                ):
-                    if find(m) == find(n):
-                        continue
-                    alignment = align(text, other_text)
-                    if max(alignment.share_a, alignment.share_b) >= min_share:
-                        root = find(n)
-                        parent[root] = root
-                        parent[find(m)] = root
-        families: dict[int, list[int]] = {}
-        for n in parent:
-            families.setdefault(find(n), []).append(n)
-        members = [sorted(set(group)) for group in families.values()]
-        info = self._describe([n for group in members for n in group])
-        result = []
-        for group in members:
-            ordered = sorted((info[n] for n in group), key=lambda item: (date_key(item[1]), item[0]))
-            ids = tuple(article_id for article_id, _ in ordered)
-            result.append(Cluster(ids, ids[0]))
-        result.sort(key=lambda cluster: (-len(cluster.members), cluster.earliest))
-        return result
-
-    def _describe(self, ns: Sequence[int]) -> dict[int, tuple[str, str | None]]:
-        info: dict[int, tuple[str, str | None]] = {}
-        for start in range(0, len(ns), _PAGE):
-            chunk = list(ns[start : start + _PAGE])
-            for n, article_id, published in self._db.execute(
-                "SELECT n, id, published FROM articles WHERE " + self._db.member("n", chunk), self._db.values(chunk)
-            ):
-                info[n] = (article_id, published)
-        return info
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
