@@ -118,6 +118,11 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--resume", action="store_true", help="go on with an interrupted build in --db")
+    parser.add_argument(
+        "--measure-only", action="store_true",
+        help="skip the build: measure incremental assignment on the articles already in --db (an interrupted build)",
+    )  # fmt: skip
     args = parser.parse_args()
     folder = None
     if args.db is None:
@@ -129,11 +134,18 @@ def main() -> None:
     emit({"phase": "generate", "stories": stories, "seconds": round(time.perf_counter() - started, 1)})
     db = SQLiteBackend(args.db)
     tables = StoryTables(db)
+    if args.measure_only:
+        args.n = db.execute("SELECT coalesce(max(article), 0) FROM story_members").fetchone()[0]
+        emit({"phase": "stored", "articles": args.n, "bytes_per_article": round(os.path.getsize(args.db) / args.n),
+              "stories": db.execute("SELECT count(*) FROM stories").fetchone()[0]})  # fmt: skip
+        incremental(args, stream, db, tables)
+        return
     build = time.perf_counter()
     generating = 0.0
     tenth = max(args.n // 10, args.batch_size)
-    last_mark, last_time = 0, build
-    for start in range(0, args.n, args.batch_size):
+    first = db.execute("SELECT coalesce(max(article), 0) FROM story_members").fetchone()[0] if args.resume else 0
+    last_mark, last_time = first, build
+    for start in range(first, args.n, args.batch_size):
         t = time.perf_counter()
         rows = []
         for i in range(start, min(start + args.batch_size, args.n)):
@@ -150,17 +162,26 @@ def main() -> None:
                   "store_mb": round(os.path.getsize(args.db) / 1e6, 1)})  # fmt: skip
             last_mark, last_time = done, now
     seconds = time.perf_counter() - build - generating
+    built = args.n - first
     db.checkpoint()
     size = sum(os.path.getsize(p) for p in (args.db, args.db + "-wal") if os.path.exists(p))
     emit({"phase": "built", "articles": args.n, "seconds": round(seconds, 1),
           "generation_seconds": round(generating, 1),
-          "articles_per_s": round(args.n / seconds, 1), "bytes_per_article": round(size / args.n),
+          "articles_per_s": round(built / seconds, 1), "resumed_at": first, "bytes_per_article": round(size / args.n),
           "stories": db.execute("SELECT count(*) FROM stories").fetchone()[0], **peak_rss_mb()})  # fmt: skip
     # Quality on the last 2,000 stored articles.
     tail = range(max(0, args.n - 2000), args.n)
     found = dict(db.execute("SELECT article, story FROM story_members WHERE article > ?", (tail[0],)).fetchall())
     emit({"phase": "quality", "articles": len(tail),
           **pairwise([int(stream.story_of[i]) for i in tail], [found[i + 1] for i in tail])})  # fmt: skip
+    incremental(args, stream, db, tables)
+    if folder:
+        for name in os.listdir(folder):
+            os.remove(os.path.join(folder, name))
+        os.rmdir(folder)
+
+
+def incremental(args, stream: Stream, db, tables: StoryTables) -> None:
     latencies = []
     for q in range(args.queries):
         i = args.n + q
@@ -174,10 +195,6 @@ def main() -> None:
           "p50_ms": round(float(np.percentile(values, 50)), 2), "p95_ms": round(float(np.percentile(values, 95)), 2),
           "p99_ms": round(float(np.percentile(values, 99)), 2), "goal_p95_ms": 20, **peak_rss_mb()})  # fmt: skip
     db.close()
-    if folder:
-        for name in os.listdir(folder):
-            os.remove(os.path.join(folder, name))
-        os.rmdir(folder)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,27 @@ def has_denial_cue(sentence: str) -> bool:
     return any(pattern.search(sentence) for pattern in DenialLexicon.default().phrases)
 
 
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+_SENTENCE_CACHE: dict[tuple[int, str], tuple[list[Span], np.ndarray]] = {}
+_CACHE_TEXTS = 512
+
+
+def _sentences_of(text: str, embedder: Embedder) -> tuple[list[Span], np.ndarray]:
+    """A stored text's sentences and their unit embeddings, kept for the last `_CACHE_TEXTS` texts: the articles
+    of one story are read again for every member audited."""
+    key = (id(embedder), text)
+    if key not in _SENTENCE_CACHE:
+        spans = sentence_spans(text)
+        vectors = _unit(embedder.encode([span.text for span in spans])) if spans else np.zeros((0, 1))
+        if len(_SENTENCE_CACHE) >= _CACHE_TEXTS:
+            _SENTENCE_CACHE.pop(next(iter(_SENTENCE_CACHE)))
+        _SENTENCE_CACHE[key] = (spans, vectors)
+    return _SENTENCE_CACHE[key]
+
+
 def compare(
     claims: Sequence[str], others: Sequence[Other], embedder: Embedder, stance: ClaimStance | None = None
 ) -> list[list[Found]]:
@@ -113,13 +134,15 @@ def compare(
     if not claims or not others:
         return [[] for _ in claims]
     spans: list[tuple[int, Span]] = []
+    blocks = []
     for index, other in enumerate(others):
-        spans.extend((index, span) for span in sentence_spans(other.text))
+        found_spans, vectors = _sentences_of(other.text, embedder)
+        spans.extend((index, span) for span in found_spans)
+        blocks.append(vectors)
     if not spans:
         return [[] for _ in claims]
-    vectors = embedder.encode(list(claims) + [span.text for _, span in spans])
-    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    similarity = vectors[: len(claims)] @ vectors[len(claims) :].T
+    claim_vectors = _unit(embedder.encode(list(claims)))
+    similarity = claim_vectors @ np.concatenate(blocks).T
     owner = np.asarray([index for index, _ in spans])
     result: list[list[Found]] = []
     for c, claim in enumerate(claims):

@@ -5,7 +5,7 @@ the verified text reuse between them:
 
 - a **copy family** is a set of members joined (transitively) by reuse covering at least `COPY_SHARE` of one of
   the two texts; its earliest member (by `published`; undated members after dated ones, then by when newsaudit
-  first saw them) is the family's original, the others are copies of the earliest member they share text with;
+  first saw them) is the family's original, the others are its copies;
 - **origins** are copy families joined when their outlets have one owner: the same registrable domain
   (`www.example.com` and `example.com`) or the same owner in the list the user loaded (`owners`:
   domain → owner); ten reprints of one wire story are one origin, not ten;
@@ -22,9 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsaudit.stores.corpus.matches import date_key
+from newsaudit.stores.corpus.story_reads import COPY_SHARE as STORE_COPY_SHARE
 
 #: Reuse covering at least this share of one text makes the two one copy family (as `uncredited_copying`).
-COPY_SHARE = 0.25
+COPY_SHARE = STORE_COPY_SHARE
 _PREFIXES = ("www.", "m.", "amp.", "mobile.", "edition.")
 
 
@@ -151,11 +152,10 @@ def families(nodes: Sequence[Node], edges: Sequence[Edge], owners: Mapping[str, 
             before = [
                 (other, share) for (a, other), share in shares.items() if a == node.id and rank[other] < rank[node.id]
             ]
-            # The member it copies: the earliest of those it shares nearly the most with (a reprint of a reprint
-            # of the original is credited to the original when it shares as much with it).
-            top = max((share for _, share in before), default=0.0)
-            close = [item for item in before if item[1] >= top - 0.05]
-            source, share = min(close, key=lambda item: rank[item[0]]) if close else (earliest[root], 0.0)
+            # What it copies: its family's original (through reprints of reprints too), with the share of its
+            # text found there (or, when that pair was not aligned, in the member it shares most with).
+            source = earliest[root]
+            share = shares.get((node.id, source), max((share for _, share in before), default=0.0))
             copies[node.id] = (source, round(share, 4))
             role[node.id] = "copy"
         elif node.id == first_id or sizes[root] > 1:

@@ -111,6 +111,7 @@ class SQLiteBackend(SQLiteStore, Backend):
 
     error = CorpusError
     noun = "corpus"
+    dialect = "sqlite"
     schema = _SQLITE_SCHEMA + SQLITE_TABLES
     #: A read-only check needs the reuse tables only: a corpus made before the story layer is still usable.
     probe = "SELECT 1 FROM meta, articles, lsh LIMIT 0"
@@ -150,6 +151,8 @@ class SQLiteBackend(SQLiteStore, Backend):
 
 class PostgresBackend(Backend):
     """A corpus in PostgreSQL (psycopg 3), by `postgresql://` URL: same tables, `?` placeholders as `%s`."""
+
+    dialect = "postgresql"
 
     def __init__(self, url: str) -> None:
         try:

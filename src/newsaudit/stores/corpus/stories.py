@@ -60,6 +60,10 @@ class Params:
     story_terms: int = 1000
     index_terms: int = 40
     candidates: int = 30
+    #: Keys in more documents than this (or than `common_share` of them, whichever is more) are not looked up:
+    #: a word in thousands of articles names no story, and its postings would be the look-up's whole cost.
+    common_df: int = 2000
+    common_share: float = 0.005
     half_life_days: float = 30.0
     grace_days: float = 3.0
 
@@ -274,11 +278,15 @@ def _grow(story: Story, terms: Terms, embedding: np.ndarray | None, size: int, d
         story.last_day = last if story.last_day is None else max(story.last_day, last)
 
 
-def _query(terms: Terms, params: Params) -> tuple[list[int], dict[int, float]]:
-    """The keys a centroid is looked up under and their weights."""
+def _query(state: StoryState, terms: Terms, params: Params) -> tuple[list[int], dict[int, float]]:
+    """The keys a centroid is looked up under (its heaviest, less the very common ones) and their weights."""
     top = terms.top(params.index_terms)
     keys = terms.keys[top].tolist()
-    return keys, dict(zip(keys, terms.weights[top].tolist(), strict=True))
+    df, documents = state.frequencies(keys)
+    ceiling = max(params.common_df, params.common_share * documents)
+    kept = [key for key in keys if df.get(key, 0) <= ceiling] or keys
+    weights = dict(zip(keys, terms.weights[top].tolist(), strict=True))
+    return kept, {key: weights[key] for key in kept}
 
 
 def assign(state: StoryState, member: int, vector: Vector, day: int | None, params: Params) -> tuple[int, list[int]]:
@@ -298,7 +306,7 @@ def place(
         _grow(group, vector.terms, vector.embedding, 1, (None, None), params)
     group.first_day, group.last_day = (min(dates), max(dates)) if dates else (None, None)
     day = min(dates) if dates else None
-    keys, weights = _query(group.centroid, params)
+    keys, weights = _query(state, group.centroid, params)
     found = state.load(state.candidates(keys, weights, params.candidates))
     best, best_score = None, -1.0
     for story in sorted(found.values(), key=lambda s: s.id):
@@ -310,7 +318,7 @@ def place(
     _grow(best, group.centroid, group.embedding, group.size, (group.first_day, group.last_day), params)
     merged: list[int] = []
     while True:
-        keys, weights = _query(best.centroid, params)
+        keys, weights = _query(state, best.centroid, params)
         others = state.load(state.candidates(keys, weights, params.candidates, exclude=best.id))
         scored = [(story_similarity(best, other, params), -other.id, other) for other in others.values()]
         if not scored:

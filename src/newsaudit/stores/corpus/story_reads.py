@@ -15,8 +15,10 @@ from newsaudit.schema import Article
 from newsaudit.stores.corpus.fingerprints import Passage, align
 from newsaudit.stores.corpus.story_tables import Member, StoryRow, StoryTables
 
-#: Members of one story compared for text reuse at most (the earliest first); a larger story says so.
+#: Members of one story compared for text reuse at most (the earliest stored first).
 MAX_COMPARED = 300
+#: Reuse covering this share of either text joins two members in one copy family (`stages.story.families`).
+COPY_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +68,24 @@ class StoryReads:
         return self._stories.listing(since)
 
     def story_reuse(self, story: int, min_share: float = 0.1) -> list[MemberReuse]:
-        """Verified text reuse between the members of a story (each pair once): pairs sharing an LSH key are
-        aligned, and kept when the shared passages cover at least `min_share` of either text."""
+        """Verified text reuse between the members of a story: pairs sharing LSH keys are aligned, most shared
+        keys first, and kept when the shared passages cover at least `min_share` of either text; a pair already
+        in one copy family (through other copies) is not aligned."""
         members = self.story_members(story)[:MAX_COMPARED]
         if len(members) < 2:
             return []
         numbers = [member.n for member in members]
+        # The same story is asked for again for each of its members audited: kept while its members are the same.
+        cache = self.__dict__.setdefault("_story_reuse_cache", {})
+        key = (story, min_share, tuple(numbers))
+        if key in cache:
+            return cache[key]
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[key] = found = self._align_members(numbers, min_share)
+        return found
+
+    def _align_members(self, numbers: list[int], min_share: float) -> list[MemberReuse]:
         rows = self._db.execute(
             "SELECT n, id, text, keys FROM articles WHERE " + self._db.member("n", numbers), self._db.values(numbers)
         ).fetchall()
@@ -81,12 +95,31 @@ class StoryReads:
             texts[n] = (article_id, text)
             for key in set(np.frombuffer(bytes(blob), dtype="<i8").tolist()):
                 by_key.setdefault(key, []).append(n)
-        pairs = sorted({(a, b) for group in by_key.values() for a in group for b in group if a < b})
+        shared: dict[tuple[int, int], int] = {}
+        for group in by_key.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    pair = (a, b) if a < b else (b, a)
+                    shared[pair] = shared.get(pair, 0) + 1
+        # Most shared keys first; a pair already joined through copies of copies is not aligned again, so a
+        # wire story reprinted a hundred times costs about a hundred alignments, not five thousand.
+        parent = {n: n for n in texts}
+
+        def root(n: int) -> int:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
         found = []
-        for a, b in pairs:
+        for (a, b), _ in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+            if root(a) == root(b):
+                continue
             alignment = align(texts[a][1], texts[b][1])
             if alignment.passages and max(alignment.share_a, alignment.share_b) >= min_share:
                 found.append(
                     MemberReuse(texts[a][0], texts[b][0], alignment.share_a, alignment.share_b, alignment.passages)
                 )
+                if max(alignment.share_a, alignment.share_b) >= COPY_SHARE:
+                    parent[root(a)] = root(b)
         return found

@@ -15,6 +15,7 @@ together or not at all.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -138,13 +139,24 @@ class StoryTables(StoryState):
     def candidates(self, keys: Sequence[int], weights: Mapping[int, float], limit: int, exclude: int = -1) -> list[int]:
         if not keys:
             return []
-        found: Counter[int] = Counter()
-        for key, story in self.db.execute(
-            "SELECT key, story FROM story_index WHERE " + self.db.member("key", list(keys)), self.db.values(list(keys))
-        ):
-            if story != exclude:
-                found[story] += weights.get(key, 0.0)
-        return [story for story, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+        # Summed in the database: a popular key's postings are thousands of rows at a million articles.
+        keys = list(keys)
+        scores = [float(weights.get(key, 0.0)) for key in keys]
+        if self.db.dialect == "postgresql":
+            query = "unnest(?::bigint[], ?::float8[]) AS q (key, w)"
+            params: tuple = (keys, scores)
+        else:
+            query = (
+                "(SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS w"
+                " FROM json_each(?)) AS q"
+            )
+            params = (json.dumps([[key, score] for key, score in zip(keys, scores, strict=True)]),)
+        rows = self.db.execute(
+            f"SELECT i.story, sum(q.w) AS score FROM {query} JOIN story_index AS i ON i.key = q.key"
+            " WHERE i.story <> ? GROUP BY i.story ORDER BY score DESC, i.story LIMIT ?",
+            (*params, exclude, limit),
+        ).fetchall()
+        return [story for story, _ in rows]
 
     def load(self, ids: Sequence[int]) -> dict[int, Story]:
         if not ids:
