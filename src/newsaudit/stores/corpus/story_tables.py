@@ -147,8 +147,7 @@ class StoryTables(StoryState):
             params: tuple = (keys, scores)
         else:
             query = (
-                "(SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS w"
-                " FROM json_each(?)) AS q"
+                "(SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS w FROM json_each(?)) AS q"
             )
             params = (json.dumps([[key, score] for key, score in zip(keys, scores, strict=True)]),)
         rows = self.db.execute(
@@ -261,7 +260,6 @@ class StoryTables(StoryState):
 
     def nearest(self, title: str | None, text: str, published: str | None) -> tuple[int | None, float]:
         """The story an unstored article would join (None if it would start one) and its score; reads only."""
-
 
         counts = story_terms(title, text, self.params.entity_weight)
         df, total = self.frequencies(counts)
