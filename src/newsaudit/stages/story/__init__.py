@@ -31,7 +31,7 @@ from newsaudit.schema import (
 )
 from newsaudit.stages.registry import Context, stage
 from newsaudit.stages.story.claims import Other, compare
-from newsaudit.stages.story.families import Edge, Node, families
+from newsaudit.stages.story.families import Edge, Node, chronological, families
 from newsaudit.stores.corpus import Corpus
 
 #: Members listed in `audit.story.members` at most (earliest first); `size` is the story's real size.
@@ -111,7 +111,8 @@ def find_story(
             roles[member_id] = "rebuttal"
     if roles.get(article.id) == "follow-up" and denials:
         roles[article.id] = "rebuttal"
-    listed = [_member(by_id[n.id], roles, found) for n in sorted(nodes, key=_order) if n.id in by_id][:MAX_MEMBERS]
+    ordered = sorted(nodes, key=chronological)
+    listed = [_member(by_id[n.id], roles, found) for n in ordered if n.id in by_id][:MAX_MEMBERS]
     first = by_id.get(found.first_report or "")
     if found.first_report == article.id and first is None:
         first_published, first_seen = article.published, None
@@ -132,12 +133,6 @@ def find_story(
         claims=tuple(supports),
         note=found.note,
     )
-
-
-def _order(node: Node) -> tuple:
-    from newsaudit.stores.corpus.matches import date_key
-
-    return (date_key(node.published), node.seen or "~", node.order)
 
 
 def _member(member: Any, roles: Mapping[str, str], found: Any) -> StoryMember:

@@ -78,7 +78,8 @@ def owner_key(domain: str | None, owners: Mapping[str, str]) -> str | None:
     return "domain:" + host
 
 
-def _sort_key(node: Node) -> tuple:
+def chronological(node: Node) -> tuple:
+    """Earliest published first, undated after dated, then by when newsaudit first saw it, then input order."""
     return (date_key(node.published), node.seen or "~", node.order)
 
 
@@ -96,7 +97,7 @@ def families(nodes: Sequence[Node], edges: Sequence[Edge], owners: Mapping[str, 
     strong = [e for e in edges if e.a in known and e.b in known and max(e.share_a, e.share_b) >= COPY_SHARE]
     for edge in strong:
         parent[find(edge.a)] = find(edge.b)
-    ordered = sorted(nodes, key=_sort_key)
+    ordered = sorted(nodes, key=chronological)
     rank = {node.id: index for index, node in enumerate(ordered)}
     family_of = {node.id: find(node.id) for node in nodes}
     sizes: dict[str, int] = {}

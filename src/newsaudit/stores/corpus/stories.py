@@ -246,16 +246,6 @@ def time_discount(day: int | None, story: Story, params: Params) -> float:
     return 0.5 ** (max(gap, 0.0) / params.half_life_days)
 
 
-def article_similarity(vector: Vector, story: Story, params: Params) -> float:
-    """Average link between an article and a story: the mean cosine with its members."""
-    size = story.size
-    score = vector.terms.dot(story.centroid) / size
-    if params.embedding_weight and vector.embedding is not None and story.embedding is not None:
-        mixed = float(vector.embedding @ story.embedding) / size
-        score = (1 - params.embedding_weight) * score + params.embedding_weight * mixed
-    return score
-
-
 def story_similarity(a: Story, b: Story, params: Params) -> float:
     """Average link between two stories (or a group and a story): the mean cosine between their members."""
     size = a.size * b.size
@@ -295,6 +285,18 @@ def assign(state: StoryState, member: int, vector: Vector, day: int | None, para
     return place(state, [member], [vector], [day], params)
 
 
+def best_story(state: StoryState, group: Story, day: int | None, params: Params) -> tuple[Story | None, float]:
+    """The candidate story closest to `group` (average link, time discount) and its score; None without any."""
+    keys, weights = _query(state, group.centroid, params)
+    found = state.load(state.candidates(keys, weights, params.candidates))
+    best, best_score = None, -1.0
+    for story in sorted(found.values(), key=lambda s: s.id):
+        score = story_similarity(group, story, params) * time_discount(day, story, params)
+        if score > best_score:
+            best, best_score = story, score
+    return best, best_score
+
+
 def place(
     state: StoryState, members: Sequence[int], vectors: Sequence[Vector], days: Sequence[int | None], params: Params
 ) -> tuple[int, list[int]]:
@@ -306,13 +308,7 @@ def place(
         _grow(group, vector.terms, vector.embedding, 1, (None, None), params)
     group.first_day, group.last_day = (min(dates), max(dates)) if dates else (None, None)
     day = min(dates) if dates else None
-    keys, weights = _query(state, group.centroid, params)
-    found = state.load(state.candidates(keys, weights, params.candidates))
-    best, best_score = None, -1.0
-    for story in sorted(found.values(), key=lambda s: s.id):
-        score = story_similarity(group, story, params) * time_discount(day, story, params)
-        if score > best_score:
-            best, best_score = story, score
+    best, best_score = best_story(state, group, day, params)
     if best is None or best_score < params.join:
         best = Story(state.new_id(), 0)
     _grow(best, group.centroid, group.embedding, group.size, (group.first_day, group.last_day), params)

@@ -30,11 +30,10 @@ from newsaudit.stores.corpus.stories import (
     StoryState,
     Terms,
     Vector,
-    article_similarity,
+    best_story,
     dated,
     place_batch,
     story_terms,
-    time_discount,
     vectorise,
     vectors_for,
 )
@@ -260,18 +259,15 @@ class StoryTables(StoryState):
 
     def nearest(self, title: str | None, text: str, published: str | None) -> tuple[int | None, float]:
         """The story an unstored article would join (None if it would start one) and its score; reads only."""
-
         counts = story_terms(title, text, self.params.entity_weight)
         df, total = self.frequencies(counts)
         vector = Vector(vectorise(counts, df, total + 1, self.params.article_terms))
-        keys = vector.index_keys(self.params.index_terms)
-        best, best_score = None, -1.0
-        for story in self.load(self.candidates(keys, vector.weights, self.params.candidates)).values():
-            score = article_similarity(vector, story, self.params) * time_discount(dated(published), story, self.params)
-            if score > best_score:
-                best, best_score = story.id, score
+        article = Story(0, 1, vector.terms)
+        day = dated(published)
+        article.first_day = article.last_day = day
+        best, score = best_story(self, article, day, self.params)
         self._keys.clear()
-        return (best, best_score) if best is not None and best_score >= self.params.join else (None, best_score)
+        return (best.id, score) if best is not None and score >= self.params.join else (None, score)
 
     def members(self, story: int) -> list[Member]:
         rows = self.db.execute(
