@@ -22,6 +22,10 @@ generated from its own seeded random stream, so any article (and so a copy's sou
 3. `find_reuse` latency (p50/p95/p99) on `--queries` random stored articles and on as many fresh copies of
    random stored originals (not stored), and recall: the fraction of seeded copies (stored ones, and the fresh
    ones) whose source is among the matches.
+4. With `--reference REF` (a git revision, e.g. `9b299ff`), the same queries also go through `find_reuse` as
+   it was at REF (that revision's `fingerprints` module, every candidate aligned in full), interleaved query
+   by query with the current code so both see the same machine: the old and new latencies side by side, and
+   the share of queries whose matches (ids and shares) are identical.
 
 Prints one JSON line per phase; peak RSS included.
 """
@@ -34,9 +38,11 @@ import glob
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -237,6 +243,7 @@ def main() -> None:
         "--queries-only", action="store_true", help="query the store --db built before with the same --n and --seed"
     )
     parser.add_argument("--progress", type=int, default=50_000, help="print a progress line every so many")
+    parser.add_argument("--reference", help="git revision whose find_reuse to time beside the current one")
     args = parser.parse_args()
     data = data_dir(args.data)
 
@@ -309,6 +316,36 @@ def main() -> None:
             queries(corpus, generator, args)
 
 
+def reference_find_reuse(revision: str):
+    """`find_reuse` as it was at git `revision`: the candidates (the same SQL), then every candidate aligned in
+    full by that revision's `fingerprints.aligner`, kept at 5 % of either text, most of the query first."""
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(
+        ["git", "show", f"{revision}:src/newsaudit/stores/corpus/fingerprints.py"],
+        cwd=root, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType("reference_fingerprints")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{revision}:fingerprints.py", "exec"), module.__dict__)
+
+    def find(corpus: Corpus, article: Article, min_share: float = 0.05, limit: int = 20) -> list:
+        found = corpus.candidates(article.text, exclude_id=article.id, limit=max(50, 2 * limit))
+        ids = [article_id for article_id, _ in found]
+        rows = corpus._db.execute(  # the query the old method ran
+            "SELECT id, text FROM articles WHERE " + corpus._db.member("id", ids), corpus._db.values(ids)
+        ).fetchall() if ids else []  # fmt: skip
+        align_with = module.aligner(article.text)
+        matches = []
+        for other_id, text in rows:
+            alignment = align_with(text)
+            if max(alignment.share_a, alignment.share_b) >= min_share and alignment.passages:
+                matches.append((other_id, alignment.share_a, alignment.share_b, len(alignment.passages)))
+        matches.sort(key=lambda match: (-match[1], -match[2], match[0]))
+        return matches[:limit]
+
+    return find
+
+
 def queries(corpus: Corpus, generator: Generator, args: argparse.Namespace) -> None:
     rng = random.Random(args.seed + 1)
     n = args.n
@@ -323,19 +360,30 @@ def queries(corpus: Corpus, generator: Generator, args: argparse.Namespace) -> N
     seeded = rng.sample(seeded, min(args.queries, len(seeded)))
     corpus.find_reuse(stored[0])  # warm-up: first statements, page cache
 
-    def timed_queries(articles: list[Article]) -> tuple[list[float], list[list[str]]]:
+    reference = reference_find_reuse(args.reference) if args.reference else None
+    compared = {"stored": [], "fresh": [], "seeded": []}
+
+    def timed_queries(articles: list[Article], name: str) -> tuple[list[float], list[list[str]]]:
         latencies, found = [], []
-        for article in articles:
+        for number, article in enumerate(articles):
+            old = None
+            if reference is not None and number % 2:
+                old = _timed(reference, corpus, article)  # alternate which goes first
             started = time.perf_counter()
             matches = corpus.find_reuse(article)
             latencies.append(time.perf_counter() - started)
+            if reference is not None and old is None:
+                old = _timed(reference, corpus, article)
+            if old is not None:
+                new = [(m.id, m.share_this, m.share_other, len(m.passages)) for m in matches]
+                compared[name].append((old[0], old[1] == new))
             found.append([match.id for match in matches])
         return latencies, found
 
-    stored_latency, stored_found = timed_queries(stored)
-    fresh_latency, fresh_found = timed_queries([article for article, _ in fresh])
+    stored_latency, stored_found = timed_queries(stored, "stored")
+    fresh_latency, fresh_found = timed_queries([article for article, _ in fresh], "fresh")
     seeded_articles = [generator.article(i) for i, _ in seeded]
-    seeded_latency, seeded_found = timed_queries(seeded_articles)
+    seeded_latency, seeded_found = timed_queries(seeded_articles, "seeded")
     fresh_hits = sum(source in found for (_, source), found in zip(fresh, fresh_found, strict=True))
     seeded_hits = sum(f"a{source:07d}" in found for (_, source), found in zip(seeded, seeded_found, strict=True))
     for name, latency, found in (("stored", stored_latency, stored_found), ("fresh", fresh_latency, fresh_found)):
@@ -347,6 +395,19 @@ def queries(corpus: Corpus, generator: Generator, args: argparse.Namespace) -> N
                 "mean_matches": round(sum(map(len, found)) / len(found), 2),
             }
         )
+    if reference is not None:
+        for name, latency in (("stored", stored_latency), ("fresh", fresh_latency), ("seeded", seeded_latency)):
+            pairs = compared[name]
+            emit(
+                {
+                    "phase": f"reference_{name}",
+                    "reference": args.reference,
+                    "queries": len(pairs),
+                    "reference_query": _percentiles([seconds for seconds, _ in pairs]),
+                    "current_query": _percentiles(latency),
+                    "identical_matches": round(sum(same for _, same in pairs) / len(pairs), 4),
+                }
+            )
     emit(
         {
             "phase": "recall",
@@ -361,6 +422,12 @@ def queries(corpus: Corpus, generator: Generator, args: argparse.Namespace) -> N
             **peak_rss_mb(),
         }
     )
+
+
+def _timed(find, corpus: Corpus, article: Article) -> tuple[float, list]:
+    started = time.perf_counter()
+    matches = find(corpus, article)
+    return time.perf_counter() - started, matches
 
 
 if __name__ == "__main__":

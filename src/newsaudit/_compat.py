@@ -43,7 +43,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "newsaudit.credibility": ("newsaudit.models.credibility",),
     "newsaudit.embeddings": ("newsaudit.models.embeddings",),
     "newsaudit.corpus": ("newsaudit.stores.corpus",),
-    "newsaudit.reuse": ("newsaudit.stores.corpus.fingerprints",),
+    "newsaudit.reuse": ("newsaudit.stores.corpus.fingerprints", "newsaudit.stores.corpus.alignment"),
     "newsaudit.factchecks": ("newsaudit.stores.factchecks", "newsaudit.stages.factchecks"),
     "newsaudit.sources": ("newsaudit.stores.sources", "newsaudit.stages.reputation"),
 }

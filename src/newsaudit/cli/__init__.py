@@ -20,6 +20,7 @@ from newsaudit.cli.corpus import corpus_app
 from newsaudit.cli.evaluate import eval_app
 from newsaudit.cli.factchecks import factchecks_app
 from newsaudit.cli.options import Command, Group, flag
+from newsaudit.cli.serve import serve
 from newsaudit.cli.sources import sources_app
 from newsaudit.cli.stories import stories, story
 
@@ -60,6 +61,7 @@ app.command(cls=Command)(summary)
 app.command(cls=Command)(report)
 app.command(cls=Command)(stories)
 app.command(cls=Command)(story)
+app.command(cls=Command)(serve)
 
 
 def main() -> None:

@@ -233,6 +233,8 @@ def article_id(url: str | None, text: str) -> str:
 def domain_of(url: str | None) -> str | None:
     if not url:
         return None
+    if "//" not in url and re.match(r"[A-Za-z][A-Za-z0-9+-]*:(?!\d)", url):
+        return None  # "javascript:…", "mailto:…", "data:…": a scheme, not a host ("example.org:8080/a" is one)
     try:
         host = urlsplit(url if "//" in url else "//" + url).hostname
     except ValueError:  # "http://[broken": a bad URL in a record or a crawl has no domain, it is not a crash

@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,8 @@ def _stem(word: str) -> str:
 
 
 #: `_stem`, memoised: the stemmer of every feature here and of the FNC-1 baseline the training code rebuilds.
-stem_cached = cache(_stem)
+#: Bounded: a long-running process (a server's worker, a batch worker) meets new words without end.
+stem_cached = lru_cache(maxsize=1 << 18)(_stem)
 
 
 def words(text: str) -> list[str]:

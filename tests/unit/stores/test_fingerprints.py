@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from newsaudit.stores.corpus import alignment as aligning
 from newsaudit.stores.corpus import fingerprints as reuse
 
 _SYLLABLES = "bra ven mor tal is ka lun dre os fe rim ga tho sel ne quar wil pen do ruk ash em ty lo".split()
@@ -121,7 +122,7 @@ def test_align_a_copy_with_a_new_lead_and_three_substitutions() -> None:
     for position, word in ((20, "allegedly"), (70, "secretly"), (130, "reportedly")):
         tokens[position] = word
     copy = LEAD + "\n\n" + " ".join(tokens)
-    alignment = reuse.align(copy, source)
+    alignment = aligning.align(copy, source)
     n_source, n_lead = len(reuse.words(source)), len(reuse.words(LEAD))
     # By hand: a substituted word breaks the shared shingles for one word only, so the gap is bridged and
     # the whole source is one passage; the copy's share is its words minus the lead's.
@@ -133,7 +134,7 @@ def test_align_a_copy_with_a_new_lead_and_three_substitutions() -> None:
         assert source[passage.b.start : passage.b.end] == passage.b.text
     assert alignment.passages[0].a.start == len(LEAD) + 2
     # Aligned the other way round, the sides swap.
-    back = reuse.align(source, copy)
+    back = aligning.align(source, copy)
     assert (back.share_a, back.share_b) == (alignment.share_b, alignment.share_a)
 
 
@@ -141,7 +142,7 @@ def test_align_finds_an_excerpt_and_a_moved_paragraph() -> None:
     paragraphs = fictional_article(5, paragraphs=10).split("\n\n")
     source = "\n\n".join(paragraphs)
     excerpt = "\n\n".join([LEAD, paragraphs[7], paragraphs[2], paragraphs[3]])
-    alignment = reuse.align(excerpt, source)
+    alignment = aligning.align(excerpt, source)
     assert len(alignment.passages) == 2
     # Passages run from the first word to the last (the final full stop is not a word).
     expected = [paragraphs[7], f"{paragraphs[2]}\n\n{paragraphs[3]}"]
@@ -152,7 +153,7 @@ def test_align_finds_an_excerpt_and_a_moved_paragraph() -> None:
 
 
 def test_unrelated_texts_share_almost_nothing() -> None:
-    alignment = reuse.align(fictional_article(6), fictional_article(7))
+    alignment = aligning.align(fictional_article(6), fictional_article(7))
     assert alignment.share_a < 0.05
     assert alignment.share_b < 0.05
-    assert reuse.align("", fictional_article(7)) == reuse.Alignment((), 0.0, 0.0)
+    assert aligning.align("", fictional_article(7)) == aligning.Alignment((), 0.0, 0.0)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsaudit._version import __version__
+from newsaudit.render.html.charts import bar_chart
 from newsaudit.render.html.page import page_head, stylesheet
 from newsaudit.render.html.util import DISCLAIMER, esc, safe_href, shorten
 
@@ -37,14 +38,16 @@ def render_summary(data: dict[str, Any]) -> str:
         + "".join(f"<li><b>{esc(_number(value))}</b>{esc(name)}</li>" for name, value in figures)
         + "</ul>",
         '<div class="grid">',
-        _chart(
+        bar_chart(
             "Credibility scores",
             [(f"{b['from']}–{b['to']}", b["articles"], _band(b["from"])) for b in histogram],
             vertical=True,
         ),
-        _chart("Errors by code", [(code, n, "") for code, n in data.get("errors", {}).items()]),
-        _chart("Languages", [(code, n, "") for code, n in data.get("languages", {}).items()]),
-        _chart("Most frequent top signals", [(s.replace("_", " "), n, "") for s, n in data.get("signals", {}).items()]),
+        bar_chart("Errors by code", [(code, n, "") for code, n in data.get("errors", {}).items()]),
+        bar_chart("Languages", [(code, n, "") for code, n in data.get("languages", {}).items()]),
+        bar_chart(
+            "Most frequent top signals", [(s.replace("_", " "), n, "") for s, n in data.get("signals", {}).items()]
+        ),
         *_copying(data.get("copying")),
         "</div>",
         _sites("Top sites by volume", data.get("domains_by_volume", [])),
@@ -69,43 +72,6 @@ def _band(low: int) -> str:
     return "low" if low < 40 else "high" if low >= 60 else "mixed"
 
 
-def _chart(title: str, bars: Sequence[tuple[str, int, str]], *, vertical: bool = False) -> str:
-    """A bar chart as inline SVG with a text table for screen readers; "none" when there is nothing to draw."""
-    if not bars or not any(n for _, n, _ in bars):
-        return f"<section><h2>{esc(title)}</h2><p>none</p></section>"
-    top = max(n for _, n, _ in bars)
-    if vertical:
-        width, height, slot = 400, 180, 400 / len(bars)
-        shapes = []
-        for i, (label, n, kind) in enumerate(bars):
-            tall = 0 if not top else round(130 * n / top, 1)
-            x = round(i * slot + 2, 1)
-            shapes.append(
-                f'<rect class="bar {esc(kind)}" x="{x}" y="{140 - tall}" width="{slot - 4:.1f}" height="{tall}">'
-                f"<title>{esc(label)}: {n:,}</title></rect>"
-                f'<text x="{x + slot / 2 - 2:.1f}" y="{134 - tall}" text-anchor="middle">{n:,}</text>'
-                f'<text x="{x + slot / 2 - 2:.1f}" y="158" text-anchor="middle">{esc(label)}</text>'
-            )
-    else:
-        width, row = 400, 22
-        height = row * len(bars) + 4
-        shapes = []
-        for i, (label, n, kind) in enumerate(bars):
-            long = 0 if not top else round(200 * n / top, 1)
-            y = i * row + 2
-            shapes.append(
-                f'<text x="148" y="{y + 15}" text-anchor="end">{esc(shorten(label, 24))}</text>'
-                f'<rect class="bar {esc(kind)}" x="152" y="{y + 3}" width="{long}" height="{row - 6}">'
-                f"<title>{esc(label)}: {n:,}</title></rect>"
-                f'<text x="{156 + long}" y="{y + 15}">{n:,}</text>'
-            )
-    return (
-        f"<section><h2>{esc(title)}</h2>"
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">{"".join(shapes)}</svg>'
-        "</section>"
-    )
-
-
 def _copying(copying: dict[str, Any] | None) -> list[str]:
     """With a corpus: the sites copied from without credit (or mostly), as a chart with the counts."""
     if not copying:
@@ -114,7 +80,7 @@ def _copying(copying: dict[str, Any] | None) -> list[str]:
         f"Copied from (largest source of {copying['with_signals']:,} articles with copying signals, "
         f"of {copying['looked_up']:,} looked up)"
     )
-    return [_chart(title, [(site, n, "") for site, n in copying["copied_from"].items()])]
+    return [bar_chart(title, [(site, n, "") for site, n in copying["copied_from"].items()])]
 
 
 def _sites(title: str, sites: Sequence[dict[str, Any]]) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from newsaudit.errors import CorpusError
 from newsaudit.stores.base import SQLiteStore
-from newsaudit.stores.corpus.story_tables import POSTGRES_TABLES, SQLITE_TABLES
+from newsaudit.stores.corpus import audit_tables, story_tables
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,7 +112,7 @@ class SQLiteBackend(SQLiteStore, Backend):
     error = CorpusError
     noun = "corpus"
     dialect = "sqlite"
-    schema = _SQLITE_SCHEMA + SQLITE_TABLES
+    schema = _SQLITE_SCHEMA + story_tables.SQLITE_TABLES + audit_tables.SQLITE_TABLES
     #: A read-only check needs the reuse tables only: a corpus made before the story layer is still usable.
     probe = "SELECT 1 FROM meta, articles, lsh LIMIT 0"
     wal = True
@@ -163,7 +163,8 @@ class PostgresBackend(Backend):
             self.db = psycopg.connect(url, autocommit=True)
             with self.db.transaction():
                 self.db.execute(_POSTGRES_SCHEMA)
-                self.db.execute(POSTGRES_TABLES)
+                self.db.execute(story_tables.POSTGRES_TABLES)
+                self.db.execute(audit_tables.POSTGRES_TABLES)
         except psycopg.Error as error:
             raise CorpusError(f"cannot open the PostgreSQL corpus: {error}") from error
 

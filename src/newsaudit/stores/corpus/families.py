@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsaudit.stores.corpus.fingerprints import align
+from newsaudit.stores.corpus.alignment import align
 from newsaudit.stores.corpus.matches import Cluster, date_key
 
 _PAGE = 1000

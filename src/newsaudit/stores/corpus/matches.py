@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from newsaudit.stores.corpus.fingerprints import Passage
+from newsaudit.stores.corpus.alignment import Passage
 
 #: How much of the other article's text a `ReuseMatch` passage keeps (its offsets are always exact).
 PREVIEW_CHARS = 160

@@ -35,12 +35,13 @@ import numpy as np
 from newsaudit.errors import CorpusError
 from newsaudit.schema import Article, Span
 from newsaudit.stores.base import AddResult, Store
+from newsaudit.stores.corpus.alignment import Passage, aligner
+from newsaudit.stores.corpus.audit_reads import AuditReads
+from newsaudit.stores.corpus.audit_tables import AuditTables
 from newsaudit.stores.corpus.backends import Backend, PostgresBackend, SQLiteBackend
 from newsaudit.stores.corpus.families import ReuseFamilies
 from newsaudit.stores.corpus.fingerprints import (
     FINGERPRINT_VERSION,
-    Passage,
-    aligner,
     computed_jobs,
     fingerprint,
     fingerprint_many,
@@ -57,7 +58,7 @@ _PENDING = "lsh_pending_from"
 _INDEX_ROWS = 100_000_000
 
 
-class Corpus(StoryReads, ReuseFamilies, Store):
+class Corpus(AuditReads, StoryReads, ReuseFamilies, Store):
     """Articles and their text-reuse index, in SQLite (a path or ":memory:") or PostgreSQL (a URL).
 
     >>> with Corpus(":memory:") as corpus:
@@ -73,6 +74,8 @@ class Corpus(StoryReads, ReuseFamilies, Store):
             self._db = SQLiteBackend(location)
         self.location = location
         self._stories = StoryTables(self._db)
+        self._audits = AuditTables(self._db)
+        self._audits_given: Mapping[str, dict] = {}
         self._check_version()
         if self._db.execute("SELECT value FROM meta WHERE name = ?", (_PENDING,)).fetchone() is not None:
             self._index_pending()  # a bulk add was interrupted: index what it committed
@@ -113,6 +116,7 @@ class Corpus(StoryReads, ReuseFamilies, Store):
     def add(
         self, articles: Iterable[Article], batch_size: int = 500, *, workers: int = 0, bulk: bool = False,
         fingerprints: Mapping[str, tuple[np.ndarray, int]] | None = None, stories: bool = True,
+        audits: Mapping[str, dict] | None = None,
     ) -> AddResult:  # fmt: skip
         """Store and index articles. Idempotent: an article stored with the same id and text is left alone
         (its metadata is updated if that changed); one with a new text replaces the old and its keys. Each
@@ -131,9 +135,12 @@ class Corpus(StoryReads, ReuseFamilies, Store):
         fails too is the rest left to the next `Corpus` opened on the store (or the next add). `fingerprints`
         maps a text's `text_sha1` to its keys and word count computed before (by `newsaudit batch`'s workers).
         New articles join their story in the transaction that writes them (`stories=False`: later, at the next
-        add or `assign_stories`; a replaced text keeps its story)."""
+        add or `assign_stories`; a replaced text keeps its story). `audits` maps article ids to their audit
+        JSON (`Audit.to_dict()`), stored with the article in its batch's transaction (`audit_of`, `search`); a
+        stored audit whose article changes is dropped."""
         counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
         self._with_stories = stories
+        self._audits_given = audits or {}
         if stories:
             self.assign_stories()
         if bulk:
@@ -227,7 +234,8 @@ class Corpus(StoryReads, ReuseFamilies, Store):
                 found = fingerprint(article.text)
                 keys, n_words = np.asarray(found.keys, dtype=np.int64), found.n_words
             work.append(("replaced" if old else "added", article, sha1, old, keys, n_words))
-        if not work:
+        audits = self._audits_given
+        if not work and not any(article.id in audits for article in batch):
             return
         rows: list[tuple[int, int]] = []
         new: list[tuple] = []
@@ -235,6 +243,8 @@ class Corpus(StoryReads, ReuseFamilies, Store):
             pending_from = self._pending_from()  # read under the write lock: another process may index meanwhile
             for kind, article, sha1, old, keys, n_words in work:
                 meta = (article.url, article.domain, article.site_name, article.title, article.published)
+                if old is not None:
+                    self._audits.forget(old[0])  # its stored audit (and search entry) describe the old article
                 if kind == "updated":
                     self._db.execute(
                         "UPDATE articles SET url = ?, domain = ?, site_name = ?, title = ?, published = ? WHERE n = ?",
@@ -267,6 +277,15 @@ class Corpus(StoryReads, ReuseFamilies, Store):
             self._db.insert_keys(rows)
             if new and getattr(self, "_with_stories", True):
                 self._stories.assign_batch([(n, r[4], r[6], r[5]) for n, (r, _) in zip(numbers, new, strict=True)])
+            if audits:
+                self._put_audits(batch, audits)
+
+    def _put_audits(self, batch: Sequence[Article], audits: Mapping[str, dict]) -> None:
+        ids = [article.id for article in batch if article.id in audits]
+        for n, article_id, title, text in self._db.execute(
+            "SELECT n, id, title, text FROM articles WHERE " + self._db.member("id", ids), self._db.values(ids)
+        ).fetchall():
+            self._audits.put(n, audits[article_id], title, text)
 
     # -- bulk loads -----------------------------------------------------------------------------------------
 
@@ -360,12 +379,17 @@ class Corpus(StoryReads, ReuseFamilies, Store):
             "SELECT id, url, domain, title, published, text FROM articles WHERE " + self._db.member("id", ids),
             self._db.values(ids),
         ).fetchall()
+        align = aligner(article.text)  # this article's words and shingles, once for all candidates
+        found_overlaps = []
+        for row in rows:
+            overlap = align.overlap(row[5])
+            if overlap.merged and max(overlap.share_a, overlap.share_b) >= min_share:
+                found_overlaps.append((row, overlap))
+        # Most of this article first; the passages' char spans only for the matches kept.
+        found_overlaps.sort(key=lambda item: (-item[1].share_a, -item[1].share_b, item[0][0]))
         matches = []
-        align_with = aligner(article.text)  # this article's words and shingles, once for all candidates
-        for other_id, url, domain, title, published, text in rows:
-            alignment = align_with(text)
-            if max(alignment.share_a, alignment.share_b) < min_share or not alignment.passages:
-                continue
+        for (other_id, url, domain, title, published, text), overlap in found_overlaps[:limit]:
+            alignment = align.alignment(text, overlap)
             passages = tuple(
                 Passage(passage.a, Span(passage.b.start, passage.b.end, preview(passage.b.text)))
                 for passage in alignment.passages
@@ -383,8 +407,7 @@ class Corpus(StoryReads, ReuseFamilies, Store):
                     earlier=earlier(article.published, published),
                 )
             )
-        matches.sort(key=lambda match: (-match.share_this, -match.share_other, match.id))
-        return matches[:limit]
+        return matches
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -71,7 +71,7 @@ class Params:
         return replace(self, **changes)
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def term_key(term: str) -> int:
     """A stable non-negative 63-bit id for a term (the same in every process and on every machine)."""
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little") & _MASK63

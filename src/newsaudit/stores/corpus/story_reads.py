@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsaudit.schema import Article
-from newsaudit.stores.corpus.fingerprints import Passage, align
+from newsaudit.stores.corpus.alignment import Passage, align
 from newsaudit.stores.corpus.story_tables import Member, StoryRow, StoryTables
 
 #: Members of one story compared for text reuse at most (the earliest stored first).
@@ -66,6 +66,12 @@ class StoryReads:
 
     def stories(self, since: str | None = None) -> list[StoryRow]:
         return self._stories.listing(since)
+
+    def stories_page(
+        self, limit: int = 20, after: tuple[int, int] | None = None, since: str | None = None
+    ) -> list[StoryRow]:
+        """A page of stories, largest first, after `(size, id)` of the page before (see `StoryTables.page`)."""
+        return self._stories.page(limit, after, since)
 
     def story_reuse(self, story: int, min_share: float = 0.1) -> list[MemberReuse]:
         """Verified text reuse between the members of a story: pairs sharing LSH keys are aligned, most shared

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS story_index (key INTEGER NOT NULL, story INTEGER NOT 
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members (article INTEGER PRIMARY KEY, story INTEGER NOT NULL, seen TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
+CREATE INDEX IF NOT EXISTS stories_size ON stories (size, id);
 CREATE TABLE IF NOT EXISTS story_alias (old INTEGER PRIMARY KEY, story INTEGER NOT NULL);
 """
 
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE TABLE IF NOT EXISTS story_index (key BIGINT NOT NULL, story BIGINT NOT NULL, PRIMARY KEY (key, story));
 CREATE TABLE IF NOT EXISTS story_members (article BIGINT PRIMARY KEY, story BIGINT NOT NULL, seen TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
+CREATE INDEX IF NOT EXISTS stories_size ON stories (size, id);
 CREATE TABLE IF NOT EXISTS story_alias (old BIGINT PRIMARY KEY, story BIGINT NOT NULL);
 """
 
@@ -298,6 +300,32 @@ class StoryTables(StoryState):
                          tuple(i for _, i, _, _ in items))
             )  # fmt: skip
         result.sort(key=lambda row: (-row.size, row.id))
+        return result
+
+    def page(self, limit: int, after: tuple[int, int] | None = None, since: str | None = None) -> list[StoryRow]:
+        """One page of stories, largest first (then newest id): those after `(size, id)` of the previous page's
+        last; `since` keeps stories last published on or after that date. Reads only the page's members."""
+        conditions, params = ["1 = 1"], []
+        if after is not None:
+            conditions.append("(size < ? OR (size = ? AND id < ?))")
+            params.extend((after[0], after[0], after[1]))
+        if since is not None and (day := dated(since)) is not None:
+            conditions.append("last_day >= ?")
+            params.append(day)
+        rows = self.db.execute(
+            "SELECT id, size FROM stories WHERE " + " AND ".join(conditions) + " ORDER BY size DESC, id DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        from newsaudit.stores.corpus.matches import date_key
+
+        result = []
+        for story, size in rows:
+            members = sorted(self.members(story), key=lambda member: (date_key(member.published), member.n))
+            dates = [member.published for member in members if member.published]
+            result.append(
+                StoryRow(story, size, members[0].published if members else None,
+                         max(dates, key=date_key) if dates else None, tuple(member.id for member in members))
+            )  # fmt: skip
         return result
 
 
