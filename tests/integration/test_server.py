@@ -103,6 +103,19 @@ def test_audit_takes_json_text_and_html(client: httpx.Client) -> None:
     assert negotiated.headers["content-type"].startswith("text/html")
 
 
+def test_jsonld_from_a_fresh_audit_and_a_stored_one(client: httpx.Client) -> None:
+    fresh = client.post("/v1/audit", params={"format": "jsonld"}, json={"text": TEXT, "url": "https://x.example/j"})
+    assert fresh.headers["content-type"].startswith("application/ld+json")
+    document = fresh.json()
+    assert document["@context"][0] == "https://schema.org"
+    assert document["@graph"][0]["@type"] == "NewsArticle" and document["@graph"][0]["@id"] == "https://x.example/j"
+    negotiated = client.post("/v1/audit", json={"text": TEXT}, headers={"accept": "application/ld+json"})
+    assert negotiated.json()["@graph"][0]["@type"] == "NewsArticle"
+    stored = client.get("/v1/articles/wire-original", params={"format": "jsonld"}).json()
+    claims = [node for node in stored["@graph"] if node["@type"] == "Claim"]
+    assert claims and all(node["appearance"]["@id"] == "https://first-wire.example/korvale-dam" for node in claims)
+
+
 def test_writes_need_the_token_and_are_idempotent(server: Server) -> None:
     body = {"id": "footbridge-1", "title": "Footbridge opens", "url": "https://x.example/f", "text": TEXT}
     with server.client(token=None) as anonymous:
@@ -362,3 +375,31 @@ def test_the_client_audits_stores_searches_and_reports_errors(server: Server) ->
     with Client(server.url) as anonymous, pytest.raises(ServerError) as raised:
         anonymous.add(text=TEXT)
     assert raised.value.status == 401
+
+
+def test_a_worker_killed_mid_audit_is_replaced(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    import psutil
+
+    with running_server(str(tmp_path / "corpus.db"), tmp_path, "--workers", "1") as running:
+        results: list[httpx.Response] = []
+
+        def post() -> None:
+            with running.client() as client:
+                results.append(client.post("/v1/audit", json={"text": _long_text(200)}))
+
+        worker = threading.Thread(target=post)
+        worker.start()
+        time.sleep(1.0)
+        children = psutil.Process(running.process.pid).children(recursive=True)
+        auditing = [child for child in children if "spawn_main" in " ".join(child.cmdline())]
+        assert auditing, [child.cmdline() for child in children]
+        for child in auditing:
+            os.kill(child.pid, signal.SIGKILL)
+        worker.join(timeout=120)
+        assert results[0].status_code == 503 and results[0].json()["error"] == "worker_lost"
+        with running.client() as client:
+            assert client.post("/v1/audit", json={"text": TEXT}).status_code == 200
+            assert "newsaudit_audit_pool_restarts_total 1" in client.get("/metrics").text

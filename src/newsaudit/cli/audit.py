@@ -176,16 +176,47 @@ def _write_audits(auditor, documents, format: OutputFormat, out: TextIO, tally: 
 
     console = Console() if out is sys.stdout else Console(file=out, width=120, no_color=True)
     json_writer = _JsonWriter(out)
+    linked = _JsonLdWriter(out)
     with progress("auditing", tally.total, quiet=quiet) as step:
         for result in tracked(auditor.audit_many(documents), tally, step):
             if format is OutputFormat.text:
                 console.print(render(result))
             elif format is OutputFormat.jsonl:
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            elif format is OutputFormat.jsonld:
+                linked.write(result)
             else:
                 json_writer.write(result.to_dict())
     if format is OutputFormat.json:
         json_writer.close()
+    if format is OutputFormat.jsonld:
+        linked.close()
+
+
+class _JsonLdWriter:
+    """One JSON-LD document for every audit (`render.jsonld`): the context once, then each audit's nodes in
+    one `@graph`, written as they come."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.started = out, False
+
+    def write(self, audit) -> None:
+        from newsaudit.render.jsonld import CONTEXT, graph
+
+        for node in graph(audit):
+            if not self.started:
+                self.out.write('{"@context": ' + json.dumps(CONTEXT) + ', "@graph": [\n')
+                self.started = True
+            else:
+                self.out.write(",\n")
+            self.out.write(json.dumps(node, ensure_ascii=False))
+
+    def close(self) -> None:
+        from newsaudit.render.jsonld import CONTEXT
+
+        if not self.started:
+            self.out.write('{"@context": ' + json.dumps(CONTEXT) + ', "@graph": [')
+        self.out.write("\n]}\n")
 
 
 def _write_pages(auditor, documents, output: Path | None, tally: Tally, *, quiet: bool) -> None:

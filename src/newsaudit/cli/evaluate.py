@@ -389,3 +389,59 @@ def eval_stories(
         fail(FileNotFoundError(f"neither fnc1/ nor emergent/ found under {folder}"))
     for result in results:
         typer.echo(json.dumps(result))
+
+
+@eval_app.command("all", cls=Command)
+def eval_all(
+    data: Annotated[
+        Path | None, typer.Option(help="The shared datasets folder (default: $NEWSAUDIT_DATA or ../shared/data).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the score card here (Markdown), and its JSON beside it (.json).")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the score card's JSON here.")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this evaluation (repeatable).")] = None,
+    slow: Annotated[bool, flag("--slow", help="Also run the slow ones (FNC-1 stance folds, about 25 min).")] = False,
+    from_json: Annotated[
+        Path | None,
+        typer.Option("--from-json", help="Run nothing: write the page again from a score card's JSON.", exists=True),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Every evaluation on the public dev splits, one score card: per component the dataset, split and protocol,
+    the figures, the baseline measured in the same run, the published anchor, versions, machine and run time.
+    Prints the JSON unless --out or --json is given; data that is absent is listed as skipped.
+
+    Example: newsaudit eval all --data ../shared/data --slow --out docs/scorecard.md
+    """
+    import os
+
+    from newsaudit.evaluation.scorecard import refigure, render_markdown, run_all
+    from newsaudit.files import write_text
+
+    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+
+    def log(line: str) -> None:
+        if not quiet:
+            stderr.print(line, soft_wrap=True, highlight=False, markup=False)
+
+    try:
+        if from_json is not None:
+            card = refigure(json.loads(from_json.read_text(encoding="utf-8")))
+        else:
+            card = run_all(folder, only=only or (), slow=slow, log=log)
+        text = json.dumps(card, indent=1, ensure_ascii=False)
+        if out is not None:
+            write_text(out, render_markdown(card))
+            write_text(json_out or out.with_suffix(".json"), text + "\n")
+        elif json_out is not None:
+            write_text(json_out, text + "\n")
+        else:
+            typer.echo(text)
+    except (OSError, ValueError) as error:
+        fail(error)
+    failed = [row["name"] for row in card["evaluations"] if row["status"] == "failed"]
+    for row in card["evaluations"]:
+        log(f"{row['name']}: {row['status']} {row.get('figures') or row.get('reason', '')}")
+    if failed:
+        raise typer.Exit(1)

@@ -80,6 +80,7 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     html = "html"
+    jsonld = "jsonld"
 
 
 class InputFormat(StrEnum):

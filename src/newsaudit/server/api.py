@@ -17,7 +17,7 @@ from newsaudit._version import __version__
 from newsaudit.errors import CorpusError, SettingsError
 from newsaudit.schema import SCHEMA_VERSION, plain
 from newsaudit.server.inputs import RequestProblem, job_from_body, valid_date, valid_id
-from newsaudit.server.pool import Job, Outcome, QueueFull
+from newsaudit.server.pool import Job, Outcome, QueueFull, WorkerLost
 from newsaudit.stores.corpus.audit_tables import Filters
 
 router = APIRouter()
@@ -59,6 +59,10 @@ async def run_job(request: Request, job: Job) -> Outcome:
     state = _state(request)
     try:
         return await state.pool.run(job)
+    except WorkerLost:
+        raise RequestProblem(
+            503, "worker_lost", "the audit worker died (out of memory?) and was replaced; retry", {"retry-after": "5"}
+        ) from None
     except QueueFull:
         raise RequestProblem(
             503, "busy", "every audit worker is busy and the queue is full; retry shortly", {"retry-after": "2"}
@@ -81,10 +85,13 @@ def _failed(outcome: Outcome) -> JSONResponse:
 
 
 @router.post("/v1/audit", tags=["audit"], summary="Audit an article (nothing is stored)")
-async def audit(request: Request, format: Annotated[str | None, Query(pattern="^(json|html)$")] = None) -> Response:
+async def audit(
+    request: Request, format: Annotated[str | None, Query(pattern="^(json|html|jsonld)$")] = None
+) -> Response:
     """Send JSON `{"text" | "html", "title", "url", "published", "id", "authors"}`, or the article itself as
     `text/plain` or `text/html`. Answers the audit JSON (schema `newsaudit/schema/audit.schema.json`), or the
-    report page with `?format=html` or `Accept: text/html`. The server never fetches `url`."""
+    report page with `?format=html` or `Accept: text/html`, or schema.org JSON-LD with `?format=jsonld` or
+    `Accept: application/ld+json`. The server never fetches `url`."""
     state = _state(request)
     state.check_read(request)
     html = _wants_html(request, format)
@@ -97,7 +104,23 @@ async def audit(request: Request, format: Annotated[str | None, Query(pattern="^
         return _failed(outcome)
     if html and outcome.page is not None:
         return page_response(outcome.page)
+    if _wants_jsonld(request, format):
+        return jsonld_response(outcome.audit)
     return JSONResponse(outcome.audit)
+
+
+def _wants_jsonld(request: Request, format: str | None) -> bool:
+    if format is not None:
+        return format == "jsonld"
+    return "application/ld+json" in request.headers.get("accept", "")
+
+
+def jsonld_response(audit: dict[str, Any]) -> JSONResponse:
+    """An audit as schema.org JSON-LD (`newsaudit.render.jsonld`)."""
+    from newsaudit.render.jsonld import to_jsonld
+    from newsaudit.schema.load import audit_from_dict
+
+    return JSONResponse(to_jsonld(audit_from_dict(audit)), media_type="application/ld+json")
 
 
 @router.post("/v1/articles", tags=["articles"], status_code=201, summary="Audit and store an article (token)")
@@ -176,9 +199,14 @@ def _stored(request: Request, article_id: str) -> tuple[Any, dict[str, Any]]:
 
 
 @router.get("/v1/articles/{article_id}", tags=["articles"], summary="A stored audit")
-def get_article(request: Request, article_id: str) -> JSONResponse:
-    """The audit stored with the article, as it was made (its `schema_version` says by which contract)."""
+def get_article(
+    request: Request, article_id: str, format: Annotated[str | None, Query(pattern="^(json|jsonld)$")] = None
+) -> JSONResponse:
+    """The audit stored with the article, as it was made (its `schema_version` says by which contract);
+    `?format=jsonld` (or `Accept: application/ld+json`): as schema.org JSON-LD."""
     _, audit = _stored(request, article_id)
+    if _wants_jsonld(request, format):
+        return jsonld_response(audit)
     return JSONResponse(audit)
 
 

@@ -96,6 +96,7 @@ class ServerState:
             "audits_in_hand": pool.in_hand,
             "audit_queue_capacity": pool.capacity,
             "audits_total": pool.finished,
+            "audit_pool_restarts_total": pool.restarts,
             "audits_per_second": pool.audits_per_second(),
         }
 

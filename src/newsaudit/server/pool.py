@@ -20,6 +20,7 @@ import multiprocessing
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,10 @@ from newsaudit.settings import Settings
 
 class QueueFull(Exception):
     """Every worker is busy and the queue is full: try again later."""
+
+
+class WorkerLost(Exception):
+    """The worker auditing this request died (killed, out of memory): the pool was restarted; try again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,22 +115,26 @@ class AuditPool:
         self.recycle = recycle
         self.in_hand = 0
         self.finished = 0
+        self.restarts = 0
         self.done: deque[float] = deque(maxlen=10_000)
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
         """Start the worker processes and wait until each has loaded its models."""
+        self._executor = self._new_executor()
+        # One job per worker: each submit with no idle worker starts one more process.
+        for future in [self._executor.submit(_warm) for _ in range(self.workers)]:
+            future.result()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(
+        return ProcessPoolExecutor(
             self.workers,
             mp_context=context,
             initializer=_start_worker,
             initargs=(self.settings,),
             max_tasks_per_child=self.recycle or None,
         )
-        # One job per worker: each submit with no idle worker starts one more process.
-        for future in [self._executor.submit(_warm) for _ in range(self.workers)]:
-            future.result()
 
     def shutdown(self) -> None:
         """Finish the audits in hand, then stop the workers."""
@@ -151,13 +160,22 @@ class AuditPool:
         if self.in_hand >= self.capacity:
             raise QueueFull
         self.in_hand += 1
+        executor = self._executor
         try:
-            future = self._executor.submit(audit_job, job)
+            future = executor.submit(audit_job, job)
             try:
                 outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
             except TimeoutError:
                 future.cancel()  # still queued: never started; started: its time limit ends it soon
                 raise
+            except BrokenProcessPool:
+                # A worker died mid-audit; the executor is unusable from now on: replace it (once, whichever
+                # request sees it first) and let this request be retried.
+                if self._executor is executor:
+                    self.restarts += 1
+                    self._executor = self._new_executor()
+                    executor.shutdown(wait=False, cancel_futures=True)
+                raise WorkerLost from None
             self.done.append(time.monotonic())
             self.finished += 1
             return outcome
