@@ -301,15 +301,21 @@ def _long_text(paragraphs: int) -> str:
     )
 
 
-def test_a_full_queue_answers_503_with_retry_after(tight: Server) -> None:
+def _in_background(server: Server, path: str, body: dict) -> tuple[threading.Thread, list[httpx.Response]]:
+    """A request posted from another thread, started now: the thread and where its answer will be."""
     results: list[httpx.Response] = []
 
     def post() -> None:
-        with tight.client() as client:
-            results.append(client.post("/v1/audit", json={"text": _long_text(300)}))
+        with server.client() as client:
+            results.append(client.post(path, json=body))
 
-    slow = threading.Thread(target=post)
-    slow.start()
+    thread = threading.Thread(target=post)
+    thread.start()
+    return thread, results
+
+
+def test_a_full_queue_answers_503_with_retry_after(tight: Server) -> None:
+    slow, results = _in_background(tight, "/v1/audit", {"text": _long_text(300)})
     time.sleep(0.5)
     with tight.client() as client:
         busy = client.post("/v1/audit", json={"text": TEXT})
@@ -334,14 +340,7 @@ def test_an_audit_past_the_time_limit_answers_504(tight: Server) -> None:
 
 def test_shutdown_finishes_the_request_in_flight(tmp_path: Path) -> None:
     with running_server(str(tmp_path / "corpus.db"), tmp_path, "--workers", "1") as running:
-        results: list[httpx.Response] = []
-
-        def post() -> None:
-            with running.client() as client:
-                results.append(client.post("/v1/articles", json={"id": "in-flight", "text": _long_text(120)}))
-
-        worker = threading.Thread(target=post)
-        worker.start()
+        worker, results = _in_background(running, "/v1/articles", {"id": "in-flight", "text": _long_text(120)})
         time.sleep(1.0)
         running.process.terminate()
         worker.join(timeout=120)
@@ -384,14 +383,7 @@ def test_a_worker_killed_mid_audit_is_replaced(tmp_path: Path) -> None:
     import psutil
 
     with running_server(str(tmp_path / "corpus.db"), tmp_path, "--workers", "1") as running:
-        results: list[httpx.Response] = []
-
-        def post() -> None:
-            with running.client() as client:
-                results.append(client.post("/v1/audit", json={"text": _long_text(200)}))
-
-        worker = threading.Thread(target=post)
-        worker.start()
+        worker, results = _in_background(running, "/v1/audit", {"text": _long_text(200)})
         time.sleep(1.0)
         children = psutil.Process(running.process.pid).children(recursive=True)
         auditing = [child for child in children if "spawn_main" in " ".join(child.cmdline())]

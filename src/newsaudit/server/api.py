@@ -75,6 +75,13 @@ async def run_job(request: Request, job: Job) -> Outcome:
         raise RequestProblem(404, error.code, str(error)) from None
 
 
+async def _job(request: Request, *, store: bool, page: bool) -> Job:
+    """The audit job the request's body asks for (checked, before anything is queued)."""
+    limit = _state(request).config.body_limit
+    body = await request.body()
+    return job_from_body(body, request.headers.get("content-type"), max_bytes=limit, store=store, page=page)
+
+
 def _failed(outcome: Outcome) -> JSONResponse:
     errors = outcome.audit.get("errors") or [{}]
     first = errors[0]
@@ -95,11 +102,7 @@ async def audit(
     state = _state(request)
     state.check_read(request)
     html = _wants_html(request, format)
-    body = await request.body()
-    job = job_from_body(
-        body, request.headers.get("content-type"), max_bytes=state.config.body_limit, store=False, page=html
-    )
-    outcome = await run_job(request, job)
+    outcome = await run_job(request, await _job(request, store=False, page=html))
     if outcome.failed:
         return _failed(outcome)
     if html and outcome.page is not None:
@@ -131,11 +134,7 @@ async def add_article(request: Request) -> Response:
     state = _state(request)
     state.check_write(request)
     state.corpus()  # 404 now when there is none, before any audit
-    body = await request.body()
-    job = job_from_body(
-        body, request.headers.get("content-type"), max_bytes=state.config.body_limit, store=True, page=False
-    )
-    outcome = await run_job(request, job)
+    outcome = await run_job(request, await _job(request, store=True, page=False))
     if outcome.failed:
         return _failed(outcome)
     article_id = outcome.audit["article"]["id"]
