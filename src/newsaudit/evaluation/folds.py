@@ -31,28 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from newsaudit.disjoint import DisjointSets
 from newsaudit.evaluation.stance import RELATED, Pair
 
 Folds = list[tuple[list[int], list[int]]]
-
-
-class _UnionFind:
-    """Disjoint sets over hashable nodes, with path halving."""
-
-    def __init__(self) -> None:
-        self.parent: dict[Hashable, Hashable] = {}
-
-    def find(self, node: Hashable) -> Hashable:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, a: Hashable, b: Hashable) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[root_a] = root_b
 
 
 def story_ids(pairs: Sequence[Pair]) -> tuple[dict[str, int], dict[str, int]]:
@@ -60,7 +42,7 @@ def story_ids(pairs: Sequence[Pair]) -> tuple[dict[str, int], dict[str, int]]:
 
     A text in no related pair is a story of its own.
     """
-    sets = _UnionFind()
+    sets: DisjointSets[Hashable] = DisjointSets()
     for pair in pairs:
         head, body = ("h", pair.headline), ("b", pair.body_id)
         sets.find(head)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from newsaudit.disjoint import DisjointSets
 from newsaudit.stores.corpus.matches import date_key
 from newsaudit.stores.corpus.story_reads import COPY_SHARE as STORE_COPY_SHARE
 
@@ -85,18 +86,12 @@ def chronological(node: Node) -> tuple:
 
 def families(nodes: Sequence[Node], edges: Sequence[Edge], owners: Mapping[str, str] | None = None) -> Families:
     owners = owners or {}
-    parent = {node.id: node.id for node in nodes}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    known = set(parent)
+    copied = DisjointSets(node.id for node in nodes)
+    find = copied.find
+    known = set(copied.parent)
     strong = [e for e in edges if e.a in known and e.b in known and max(e.share_a, e.share_b) >= COPY_SHARE]
     for edge in strong:
-        parent[find(edge.a)] = find(edge.b)
+        copied.union(edge.a, edge.b)
     ordered = sorted(nodes, key=chronological)
     rank = {node.id: index for index, node in enumerate(ordered)}
     family_of = {node.id: find(node.id) for node in nodes}
@@ -107,13 +102,8 @@ def families(nodes: Sequence[Node], edges: Sequence[Edge], owners: Mapping[str, 
     for node in ordered:
         earliest.setdefault(family_of[node.id], node.id)
     # Origins: families joined by owner.
-    origin_parent = {root: root for root in sizes}
-
-    def find_origin(x: str) -> str:
-        while origin_parent[x] != x:
-            origin_parent[x] = origin_parent[origin_parent[x]]
-            x = origin_parent[x]
-        return x
+    joined = DisjointSets(sizes)
+    find_origin = joined.find
 
     by_owner: dict[str, str] = {}
     for node in ordered:
@@ -122,7 +112,7 @@ def families(nodes: Sequence[Node], edges: Sequence[Edge], owners: Mapping[str, 
             continue
         root = family_of[node.id]
         if owner in by_owner:
-            origin_parent[find_origin(root)] = find_origin(by_owner[owner])
+            joined.union(root, by_owner[owner])
         else:
             by_owner[owner] = root
     numbers: dict[str, int] = {}

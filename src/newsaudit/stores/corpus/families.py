@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from newsaudit.disjoint import DisjointSets
 from newsaudit.stores.corpus.alignment import align
 from newsaudit.stores.corpus.matches import Cluster, date_key
 
@@ -22,16 +23,8 @@ class ReuseFamilies:
         least `min_share` of either article. Walks the store one page of articles at a time; each article is
         compared with the candidates numbered after it (so each pair once), skipping pairs already joined.
         Largest families first."""
-        parent: dict[int, int] = {}
-
-        def find(n: int) -> int:
-            root = n
-            while parent.get(root, root) != root:
-                root = parent[root]
-            while n != root:
-                parent[n], n = root, parent.get(n, n)
-            return root
-
+        sets: DisjointSets[int] = DisjointSets()
+        find = sets.find
         last = -1
         while True:
             page = self._db.execute(
@@ -52,13 +45,8 @@ class ReuseFamilies:
                         continue
                     alignment = align(text, other_text)
                     if max(alignment.share_a, alignment.share_b) >= min_share:
-                        root = find(n)
-                        parent[root] = root
-                        parent[find(m)] = root
-        families: dict[int, list[int]] = {}
-        for n in parent:
-            families.setdefault(find(n), []).append(n)
-        members = [sorted(set(group)) for group in families.values()]
+                        sets.union(m, n)
+        members = [sorted(group) for group in sets.groups().values()]
         info = self._describe([n for group in members for n in group])
         result = []
         for group in members:

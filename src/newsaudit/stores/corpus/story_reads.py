@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsaudit.disjoint import DisjointSets
 from newsaudit.schema import Article
 from newsaudit.stores.corpus.alignment import Passage, align
 from newsaudit.stores.corpus.story_tables import Member, StoryRow, StoryTables
@@ -109,17 +110,10 @@ class StoryReads:
                     shared[pair] = shared.get(pair, 0) + 1
         # Most shared keys first; a pair already joined through copies of copies is not aligned again, so a
         # wire story reprinted a hundred times costs about a hundred alignments, not five thousand.
-        parent = {n: n for n in texts}
-
-        def root(n: int) -> int:
-            while parent[n] != n:
-                parent[n] = parent[parent[n]]
-                n = parent[n]
-            return n
-
+        joined = DisjointSets(texts)
         found = []
         for (a, b), _ in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
-            if root(a) == root(b):
+            if joined.find(a) == joined.find(b):
                 continue
             alignment = align(texts[a][1], texts[b][1])
             if alignment.passages and max(alignment.share_a, alignment.share_b) >= min_share:
@@ -127,5 +121,5 @@ class StoryReads:
                     MemberReuse(texts[a][0], texts[b][0], alignment.share_a, alignment.share_b, alignment.passages)
                 )
                 if max(alignment.share_a, alignment.share_b) >= COPY_SHARE:
-                    parent[root(a)] = root(b)
+                    joined.union(a, b)
         return found
