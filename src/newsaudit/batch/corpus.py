@@ -45,16 +45,14 @@ _ARTICLE_FIELDS = ("id", "url", "domain", "site_name", "title", "published", "te
 
 def signature_row(audit: Audit) -> dict[str, Any] | None:
     """The signatures row of one audit (None when it audited no text)."""
-    import numpy as np
 
-    from newsaudit.stores.corpus.fingerprints import fingerprint, text_sha1
+    from newsaudit.stores.corpus.fingerprints import keys_of, text_sha1
 
     text = audit.article.text
     if not text or audit.failed:
         return None
-    found = fingerprint(text)
-    keys = np.asarray(found.keys, dtype="<i8").tobytes()
-    return {"id": audit.article.id, "sha1": text_sha1(text), "n_words": found.n_words, "keys": keys}
+    keys, n_words = keys_of(text)
+    return {"id": audit.article.id, "sha1": text_sha1(text), "n_words": n_words, "keys": keys.astype("<i8").tobytes()}
 
 
 def signatures_table(rows: list[dict[str, Any]]) -> Any:

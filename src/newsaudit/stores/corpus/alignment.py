@@ -82,9 +82,8 @@ class WordReader:
             self._powers = powers
         return self._powers
 
-    def read(self, text: str, *, spans: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`(starts, ends, hashes)` of `text`'s words (int64, int64, uint64); with `spans=False` the starts
-        are left empty (the ends still count the words)."""
+    def read(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`(starts, ends, hashes)` of `text`'s words (int64, int64, uint64)."""
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         lowered = self.table()[codes]
         is_word = lowered != 0
@@ -102,7 +101,7 @@ class WordReader:
         with np.errstate(over="ignore"):
             terms = lowered[is_word].astype(np.uint64) * self.powers(int(lengths.max()))[places]
             hashes = np.add.reduceat(terms, offsets) ^ (lengths.astype(np.uint64) * POLY[5])
-        return (starts if spans else np.zeros(0, dtype=np.int64)), ends, mix(hashes)
+        return starts, ends, mix(hashes)
 
 
 READER = WordReader()
@@ -132,12 +131,14 @@ def aligner(text_a: str) -> Aligner:
 
 @dataclass(frozen=True, slots=True)
 class Overlap:
-    """What text A shares with a text B before B's char spans are worked out: each text's share covered and the
-    passages in word indexes (`[a0, a1, b0, b1, matched]`, shingle indexes inclusive)."""
+    """What text A shares with a text B, before any span is cut from the texts: each text's share covered, the
+    passages in word indexes (`[a0, a1, b0, b1, matched]`, shingle indexes inclusive) and the same passages as
+    char offsets `(a_start, a_end, b_start, b_end)`."""
 
     share_a: float
     share_b: float
     merged: tuple[tuple[int, ...], ...]
+    chars: tuple[tuple[int, int, int, int], ...] = ()
 
 
 _NOTHING = Overlap(0.0, 0.0, ())
@@ -146,8 +147,8 @@ _NOTHING = Overlap(0.0, 0.0, ())
 class Aligner:
     """Text A's words and shingles computed (and sorted) once, for checking it against many texts: each check
     then costs text B's size (and the passages found), not text A's, so a 5 MB article checked against 50
-    candidates stays linear. `overlap(b)` gives the shares alone; `alignment(b, overlap)` adds the passages'
-    char spans.
+    candidates stays linear. `overlap(b)` gives the shares and the passages' offsets; `alignment(b, overlap)`
+    cuts the passages' spans out of the texts, so a caller keeping only the best few pays that only for them.
 
     Alignment reads words with `WordReader` (numpy over the code points, several times faster than a regex and
     a hash per word, which dominated a look-up's time): the same words as `words`, each known by a hash of its
@@ -165,7 +166,7 @@ class Aligner:
         return self.alignment(text_b, self.overlap(text_b))
 
     def overlap(self, text_b: str) -> Overlap:
-        _, _, hashes = READER.read(text_b, spans=False)
+        starts_b, ends_b, hashes = READER.read(text_b)
         merged = self._merged(_shingles_of(hashes))
         if not merged:
             return _NOTHING
@@ -173,24 +174,24 @@ class Aligner:
         for a0, a1, b0, b1, _ in merged:
             covered_a += a1 + K - a0
             covered_b += b1 + K - b0
+        starts_a, ends_a = self.starts_a, self.ends_a
         return Overlap(
-            round(min(covered_a / len(self.ends_a), 1.0), 4),
+            round(min(covered_a / len(ends_a), 1.0), 4),
             round(min(covered_b / len(hashes), 1.0), 4),
             tuple(tuple(passage) for passage in merged),
+            tuple(
+                (int(starts_a[a0]), int(ends_a[a1 + K - 1]), int(starts_b[b0]), int(ends_b[b1 + K - 1]))
+                for a0, a1, b0, b1, _ in merged
+            ),
         )
 
     def alignment(self, text_b: str, overlap: Overlap) -> Alignment:
         """The `Alignment` of `overlap` (from `overlap(text_b)`), with char spans in both texts."""
         if not overlap.merged:
             return Alignment((), 0.0, 0.0)
-        starts_b, ends_b, _ = READER.read(text_b)
-        starts_a, ends_a = self.starts_a, self.ends_a
         passages = tuple(
-            Passage(
-                Span.of(self.text_a, int(starts_a[a0]), int(ends_a[a1 + K - 1])),
-                Span.of(text_b, int(starts_b[b0]), int(ends_b[b1 + K - 1])),
-            )
-            for a0, a1, b0, b1, _ in overlap.merged
+            Passage(Span.of(self.text_a, a_start, a_end), Span.of(text_b, b_start, b_end))
+            for a_start, a_end, b_start, b_end in overlap.chars
         )
         return Alignment(passages, overlap.share_a, overlap.share_b)
 

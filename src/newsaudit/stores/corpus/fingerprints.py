@@ -52,7 +52,6 @@ FINGERPRINT_VERSION = (
 
 
 WORD = re.compile(r"[^\W_]+")
-_SPLIT = re.compile(r"([^\W_]+)")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _MASK64 = (1 << 64) - 1
 _MASK63 = (1 << 63) - 1
@@ -86,14 +85,7 @@ class Fingerprint:
 
 def words(text: str) -> list[tuple[int, int]]:
     """The char spans `(start, end)` of the words of `text` (runs of letters and digits)."""
-    return _spans(_SPLIT.split(text))
-
-
-def _spans(parts: list[str]) -> list[tuple[int, int]]:
-    # `parts` alternates the text between words and the words (`_SPLIT.split`): the running sum of their
-    # lengths gives each word's start and end, without a match object per word.
-    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))).tolist()
-    return list(zip(ends[0:-1:2], ends[1::2], strict=True))
+    return [match.span() for match in WORD.finditer(text)]
 
 
 def tokens(text: str) -> list[str]:
@@ -217,13 +209,16 @@ def _keys(text: str) -> tuple[np.ndarray, list[tuple[int, int]], int]:
     return np.unique(band_keys(digests)), bounds, len(found)
 
 
+def keys_of(text: str) -> tuple[np.ndarray, int]:
+    """`text`'s LSH keys (int64) and word count, without the chunks' char spans `fingerprint` adds: what
+    indexing and looking up need."""
+    keys, _, n_words = _keys(text)
+    return keys, n_words
+
+
 def fingerprint_many(texts: list[str]) -> list[tuple[np.ndarray, int]]:
-    """Keys (int64) and word counts of texts: the work of `Corpus.add`'s worker processes (no char spans)."""
-    found = []
-    for text in texts:
-        keys, _, n_words = _keys(text)
-        found.append((keys, n_words))
-    return found
+    """`keys_of` each text: the work of `Corpus.add`'s worker processes."""
+    return [keys_of(text) for text in texts]
 
 
 def text_sha1(text: str) -> str:

@@ -43,8 +43,8 @@ from newsaudit.stores.corpus.families import ReuseFamilies
 from newsaudit.stores.corpus.fingerprints import (
     FINGERPRINT_VERSION,
     computed_jobs,
-    fingerprint,
     fingerprint_many,
+    keys_of,
     text_sha1,
 )
 from newsaudit.stores.corpus.matches import ReuseMatch, earlier, preview
@@ -231,8 +231,7 @@ class Corpus(AuditReads, StoryReads, ReuseFamilies, Store):
                 future, index = jobs[sha1]
                 keys, n_words = future.result()[index]
             else:
-                found = fingerprint(article.text)
-                keys, n_words = np.asarray(found.keys, dtype=np.int64), found.n_words
+                keys, n_words = keys_of(article.text)
             work.append(("replaced" if old else "added", article, sha1, old, keys, n_words))
         audits = self._audits_given
         if not work and not any(article.id in audits for article in batch):
@@ -333,7 +332,7 @@ class Corpus(AuditReads, StoryReads, ReuseFamilies, Store):
     def candidates(self, text: str, exclude_id: str | None = None, limit: int = 50) -> list[tuple[str, int]]:
         """Stored articles sharing LSH keys with `text`, `(article id, shared keys)`, the most specific first
         (rare keys weigh more than common ones: see `_candidates`)."""
-        keys = list(fingerprint(text).keys)
+        keys = keys_of(text)[0].tolist()
         exclude = -1
         if exclude_id is not None:
             row = self._db.execute("SELECT n FROM articles WHERE id = ?", (exclude_id,)).fetchone()
