@@ -11,14 +11,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from newsaudit.evaluation.scorecard import value_at
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("NEWSAUDIT_DATA") or REPO.parent / "shared" / "data")
-
-
-def value_at(result, path: str):
-    from newsaudit.evaluation.scorecard import value_at as find
-
-    return find(result, path)
 
 
 def main() -> int:

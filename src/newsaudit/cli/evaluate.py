@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,12 @@ from newsaudit.cli.options import (
     stderr,
 )
 from newsaudit.errors import NewsauditError
+
+
+def data_folder(given: Path | None) -> Path:
+    """The shared datasets folder: as given, else $NEWSAUDIT_DATA, else ../shared/data from here."""
+    return given or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+
 
 eval_app = typer.Typer(
     help="Score newsaudit against public benchmarks; each command prints one JSON object.", cls=Group
@@ -118,8 +125,6 @@ def eval_checkworthy(
 
     Example: newsaudit eval checkworthy ../shared/data/clef2019_checkthat_task1/training --folds
     """
-    import os
-
     from newsaudit.evaluation.checkworthy import DEV_TRANSCRIPTS, evaluate, scorer
 
     if not folder.is_dir():
@@ -347,11 +352,9 @@ def eval_reuse(
 
     Example: newsaudit eval reuse ../shared/data
     """
-    import os
-
     from newsaudit.evaluation.reuse import evaluate
 
-    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    folder = data_folder(data)
     if not folder.is_dir():
         fail(FileNotFoundError(f"{folder} is not the shared datasets folder"))
     try:
@@ -373,12 +376,10 @@ def eval_stories(
 
     Example: newsaudit eval stories ../shared/data
     """
-    import os
-
     from newsaudit.evaluation.stories import evaluate
     from newsaudit.models.embeddings import Embedder
 
-    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    folder = data_folder(data)
     if not folder.is_dir():
         fail(FileNotFoundError(f"{folder} is not the shared datasets folder"))
     try:
@@ -414,12 +415,10 @@ def eval_all(
 
     Example: newsaudit eval all --data ../shared/data --slow --out docs/scorecard.md
     """
-    import os
-
     from newsaudit.evaluation.scorecard import refigure, render_markdown, run_all
     from newsaudit.files import write_text
 
-    folder = data or Path(os.environ.get("NEWSAUDIT_DATA") or Path.cwd().parent / "shared" / "data")
+    folder = data_folder(data)
 
     def log(line: str) -> None:
         if not quiet:

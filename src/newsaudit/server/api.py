@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -249,11 +250,21 @@ def source_profile(request: Request, domain: str) -> dict[str, Any]:
     at write time), its latest audits, and its rating in the loaded source lists."""
     state = _state(request)
     state.check_read(request)
-    return profile(state, domain)
+    return profile(source_facts(state, domain))
 
 
-def profile(state: Any, domain: str) -> dict[str, Any]:
-    """What `/v1/sources/{domain}` answers (and the source page shows)."""
+@dataclass(frozen=True)
+class SourceFacts:
+    """What is known of a site: its facet counts (`Corpus.facets(domain)`), its rating, its latest audits."""
+
+    domain: str
+    facets: dict[str, list[tuple[str, int, float | None]]]
+    reputation: Any
+    latest: list[Any]
+
+
+def source_facts(state: Any, domain: str) -> SourceFacts:
+    """The site's facts, read once for the API's profile and the source page (404 when nothing is known)."""
     domain = domain.strip().lower()
     if not re.fullmatch(r"[a-z0-9.-]{1,253}", domain):
         raise RequestProblem(400, "invalid_domain", "a domain is letters, digits, dots and hyphens")
@@ -263,9 +274,14 @@ def profile(state: Any, domain: str) -> dict[str, Any]:
     reputation = sources.lookup(domain) if sources is not None else None
     if not found and reputation is None:
         raise RequestProblem(404, "not_found", f"no stored article from {domain} and no rating for it")
-    latest = corpus.search(Filters(domain=domain), 10)
+    return SourceFacts(domain, found, reputation, corpus.search(Filters(domain=domain), 10))
+
+
+def profile(facts: SourceFacts) -> dict[str, Any]:
+    """What `/v1/sources/{domain}` answers."""
+    found, reputation = facts.facets, facts.reputation
     return {
-        "domain": domain,
+        "domain": facts.domain,
         "articles": found.get("all", [("all", 0, None)])[0][1],
         "mean_score": found.get("all", [("all", 0, None)])[0][2],
         "score_distribution": [{"band": v, "count": n} for v, n, _ in found.get("score", [])],
@@ -273,7 +289,7 @@ def profile(state: Any, domain: str) -> dict[str, Any]:
         "months": [{"month": v, "count": n, "mean_score": m} for v, n, m in found.get("month", [])],
         "frequent_signals": [{"signal": v, "count": n} for v, n, _ in found.get("signal", [])],
         "reputation": plain(reputation) if reputation is not None else None,
-        "latest": [{**plain(row), "links": _links(row.id)} for row in latest],
+        "latest": [{**plain(row), "links": _links(row.id)} for row in facts.latest],
     }
 
 

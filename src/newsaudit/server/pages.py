@@ -23,7 +23,7 @@ from newsaudit.render.html.charts import bar_chart, line_chart
 from newsaudit.render.html.util import DISCLAIMER
 from newsaudit.resources import package_text
 from newsaudit.schema import SCHEMA_VERSION
-from newsaudit.server.api import cursor_number, page_response, profile, run_job
+from newsaudit.server.api import cursor_number, page_response, profile, run_job, source_facts
 from newsaudit.server.inputs import RequestProblem, valid_date, valid_id
 from newsaudit.server.pool import Job
 from newsaudit.stores.corpus.audit_tables import Filters
@@ -41,7 +41,7 @@ def environment() -> Environment:
     )
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     page = (
         environment()
         .get_template(template)
@@ -50,15 +50,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return HTMLResponse(page, status_code=status)
 
 
-def error_page(status: int, message: str) -> HTMLResponse:
+def error_page(status: int, message: str, heading: str | None = None) -> HTMLResponse:
     """An error as a page of the app (its layout, a way back)."""
     headings = {400: "Bad request", 401: "Token needed", 404: "Not found", 422: "Not understood", 503: "Busy",
                 504: "Too slow"}  # fmt: skip
-    page = environment().get_template("error.html").render(
-        version=__version__, schema_version=SCHEMA_VERSION, disclaimer=DISCLAIMER,
-        title=headings.get(status, "Error"), heading=headings.get(status, "Something went wrong"), message=message,
-    )  # fmt: skip
-    return HTMLResponse(page, status_code=status)
+    heading = heading or headings.get(status, "Something went wrong")
+    return render("error.html", status, title=headings.get(status, "Error"), heading=heading, message=message)
 
 
 def _guarded(request: Request) -> Any:
@@ -104,11 +101,10 @@ def stylesheet() -> Response:
 def overview(request: Request) -> HTMLResponse:
     state = _guarded(request)
     if not state.stores.corpus:
-        return render(request, "overview.html", title="Overview", corpus=False)
+        return render("overview.html", title="Overview", corpus=False)
     corpus = state.corpus()
     found = corpus.facets(limit=20)
     return render(
-        request,
         "overview.html",
         title="Overview",
         corpus=True,
@@ -154,7 +150,6 @@ def search(
     }  # fmt: skip
     next_link = "/search?" + urlencode({**given, "cursor": rows[-1].n}) if more else None
     return render(
-        request,
         "search.html",
         title=f"Search: {q}" if q else "Articles",
         q=q,
@@ -189,16 +184,14 @@ def claims(
     more = len(rows) > 25
     rows = rows[:25]
     next_link = "/claims?" + urlencode({**({"q": q} if q else {}), "cursor": rows[-1].id}) if more else None
-    return render(request, "claims.html", title="Claims", q=q, rows=rows, next_cursor=more, next_link=next_link)
+    return render("claims.html", title="Claims", q=q, rows=rows, next_cursor=more, next_link=next_link)
 
 
 @router.get("/sources/{domain}", response_class=HTMLResponse)
 def source(request: Request, domain: str) -> HTMLResponse:
-    state = _guarded(request)
-    found = profile(state, domain)
-    facets = state.corpus().facets(found["domain"])
-    found["latest_rows"] = state.corpus().search(Filters(domain=found["domain"]), 10)
-    return render(request, "source.html", title=found["domain"], profile=found, charts=_charts(facets))
+    facts = source_facts(_guarded(request), domain)
+    found = profile(facts)
+    return render("source.html", title=facts.domain, profile=found, rows=facts.latest, charts=_charts(facts.facets))
 
 
 @router.get("/stories", response_class=HTMLResponse)
@@ -211,7 +204,6 @@ def stories(
     more = len(rows) > 25
     rows = rows[:25]
     return render(
-        request,
         "stories.html",
         title="Stories",
         rows=rows,
@@ -241,10 +233,7 @@ def article(request: Request, article_id: str) -> HTMLResponse:
     state = _guarded(request)
     audit = state.corpus().audit_of(valid_id(article_id))
     if audit is None:
-        return render(
-            request, "error.html", status=404, title="Not found", heading="No such article",
-            message="No stored audit has this id.",
-        )  # fmt: skip
+        return error_page(404, "No stored audit has this id.", "No such article")
     return page_response(render_html(audit_from_dict(audit)))
 
 
@@ -264,4 +253,4 @@ def docs(request: Request) -> HTMLResponse:
                 }
             )
     host = request.headers.get("host", "127.0.0.1:8000")
-    return render(request, "docs.html", title="API", endpoints=endpoints, host=host)
+    return render("docs.html", title="API", endpoints=endpoints, host=host)

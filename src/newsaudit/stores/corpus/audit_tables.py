@@ -192,10 +192,7 @@ class AuditTables:
     def put(self, n: int, audit: dict[str, Any], title: str | None, text: str) -> None:
         """Store (or replace) the audit of article `n`, with its facets, claims and search entries. Runs inside
         the transaction that writes the article."""
-        old = self._db.execute("SELECT facets FROM audits WHERE article = ?", (n,)).fetchone()
-        if old is not None:
-            self._count(json.loads(old[0]), -1)
-            self._remove(n)
+        self.forget(n)
         rows = facet_values(audit)
         self._count(rows, 1)
         article = audit.get("article") or {}
