@@ -47,33 +47,32 @@ class ServerState:
         """This thread's handle on the corpus store (`RequestProblem` 404 when the server has none)."""
         if not self.stores.corpus:
             raise RequestProblem(404, "no_corpus", "this server has no corpus store (start it with --corpus)")
-        handle = getattr(self._local, "corpus", None)
-        if handle is None:
-            from newsaudit.stores.corpus import Corpus
+        from newsaudit.stores.corpus import Corpus
 
-            handle = self._local.corpus = Corpus(self.stores.corpus)
-        return handle
+        return self._handle("corpus", lambda: Corpus(self.stores.corpus))
 
     def factchecks(self) -> Any:
         if not self.stores.factchecks:
             raise RequestProblem(
                 404, "no_factchecks", "this server has no fact-check store (start it with --factchecks)"
             )
-        handle = getattr(self._local, "factchecks", None)
-        if handle is None:
-            from newsaudit.stores.factchecks import FactCheckStore
+        from newsaudit.stores.factchecks import FactCheckStore
 
-            handle = self._local.factchecks = FactCheckStore(self.stores.factchecks, read_only=True)
-        return handle
+        return self._handle("factchecks", lambda: FactCheckStore(self.stores.factchecks, read_only=True))
 
     def sources(self) -> Any | None:
         if not self.stores.sources:
             return None
-        handle = getattr(self._local, "sources", None)
-        if handle is None:
-            from newsaudit.stores.sources import SourceStore
+        from newsaudit.stores.sources import SourceStore
 
-            handle = self._local.sources = SourceStore(self.stores.sources, read_only=True)
+        return self._handle("sources", lambda: SourceStore(self.stores.sources, read_only=True))
+
+    def _handle(self, name: str, open_store: Any) -> Any:
+        """This thread's handle `name`, opened on first use: a database handle is never shared between threads."""
+        handle = getattr(self._local, name, None)
+        if handle is None:
+            handle = open_store()
+            setattr(self._local, name, handle)
         return handle
 
     def check_read(self, request: Request) -> None:
