@@ -395,3 +395,11 @@ def test_a_worker_killed_mid_audit_is_replaced(tmp_path: Path) -> None:
         with running.client() as client:
             assert client.post("/v1/audit", json={"text": TEXT}).status_code == 200
             assert "newsaudit_audit_pool_restarts_total 1" in client.get("/metrics").text
+            # A worker that dies while idle: the next request may find the pool broken, never a 500.
+            for child in psutil.Process(running.process.pid).children(recursive=True):
+                if "spawn_main" in " ".join(child.cmdline()):
+                    os.kill(child.pid, signal.SIGKILL)
+            time.sleep(1.0)
+            first = client.post("/v1/audit", json={"text": TEXT})
+            assert first.status_code in (200, 503), first.text
+            assert client.post("/v1/audit", json={"text": TEXT}).status_code == 200

@@ -162,15 +162,15 @@ class AuditPool:
         self.in_hand += 1
         executor = self._executor
         try:
-            future = executor.submit(audit_job, job)
             try:
+                future = executor.submit(audit_job, job)  # raises at once when a worker died while idle
                 outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
             except TimeoutError:
                 future.cancel()  # still queued: never started; started: its time limit ends it soon
                 raise
             except BrokenProcessPool:
-                # A worker died mid-audit; the executor is unusable from now on: replace it (once, whichever
-                # request sees it first) and let this request be retried.
+                # A worker died (mid-audit or idle); the executor is unusable from now on: replace it (once,
+                # whichever request sees it first) and let this request be retried.
                 if self._executor is executor:
                     self.restarts += 1
                     self._executor = self._new_executor()
